@@ -1,0 +1,429 @@
+"""Writes of the filing pages: start, save each section, confirm the commitment, submit.
+One function per write, each atomic; nothing is half-saved."""
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from portal.catalog.models import ApplicationWindow, Committee, CommitteeGrade, Item, Level, Series, TitleName
+from portal.organizations.selectors import applicant_unit
+
+from . import eligibility
+from .forms import CurrentTitleForm
+from .materials import material_slots
+from .models import (
+    CLOSED_STATES,
+    REVIEW_STATE_VALUES,
+    Application,
+    Commitment,
+    CurrentTitle,
+    Profile,
+    State,
+    Statement,
+)
+from .permissions import can_edit_application
+from .sections import COMMITMENT_TEXT, COMMITMENT_VERSION, SECTIONS, STATEMENT_KINDS
+
+
+def committee_grade_for(level: Level) -> str:
+    return CommitteeGrade.SENIOR if level.rank >= 4 else CommitteeGrade.INTERMEDIATE
+
+
+def open_window_for(*, item: Item, committee: Committee | None, moment=None) -> ApplicationWindow | None:
+    windows = ApplicationWindow.objects.open_at(moment)
+    if committee is not None:
+        return windows.filter(committee=committee).order_by("closes_at").first()
+    return windows.filter(item=item).order_by("closes_at").first()
+
+
+@transaction.atomic
+def application_start(
+    *, user, item: Item, series: Series, level: Level, title: TitleName, committee: Committee | None = None
+) -> Application:
+    unit = applicant_unit(user)
+    if unit is None:
+        raise ValidationError(_("您尚未加入任何单位，请先在个人信息中选择工作单位。"))
+    if not item.online:
+        raise ValidationError({"item": _("该事项只能线下办理，请携带纸质材料到窗口办理。")})
+    if title.series_id != series.pk or title.level_id != level.pk:
+        raise ValidationError({"title": _("所选职称名称与系列、层级不一致。")})
+    bar = eligibility.barred(user)
+    if bar is not None:
+        raise ValidationError(bar.reason)
+    window = None
+    if item.needs_committee:
+        if committee is None:
+            raise ValidationError({"committee": _("职称评审须选择评审委员会。")})
+        if committee.series_id not in (None, series.pk) or committee.grade != committee_grade_for(level):
+            raise ValidationError({"committee": _("该评审委员会的评审范围不包括所选系列和层级。")})
+        window = open_window_for(item=item, committee=committee)
+        if window is None:
+            raise ValidationError({"committee": _("该评审委员会当前不在申报时间内。")})
+    if returned_too_often(user=user, item=item, title=title, year=timezone.localdate().year):
+        raise ValidationError(_returned_too_often_message())
+    existing = (
+        Application.objects.filter(applicant=user, item=item, title=title).exclude(state__in=CLOSED_STATES).first()
+    )
+    if existing:
+        raise ValidationError(
+            _("您已有一份“%(item)s · %(title)s”的申报（%(state)s），请继续办理该申报。")
+            % {"item": item.short_name, "title": title.name, "state": existing.get_state_display()}
+        )
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                applicant=user,
+                unit=unit,
+                item=item,
+                series=series,
+                level=level,
+                title=title,
+                committee=committee,
+                window=window,
+                year=timezone.localdate().year,
+            )
+    except IntegrityError:
+        raise ValidationError(_("您已有一份相同事项和职称的申报。")) from None
+    Profile.objects.get_or_create(user=user)
+    return application
+
+
+def _locked(application: Application, user) -> Application:
+    locked = Application.objects.select_for_update().select_related("applicant").get(pk=application.pk)
+    if not can_edit_application(user, locked):
+        raise PermissionDenied(_("申报已提交，内容不能再修改。"))
+    return locked
+
+
+def _touch(application: Application) -> None:
+    Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
+
+
+@transaction.atomic
+def profile_save(*, application: Application, user, form) -> None:
+    application = _locked(application, user)
+    profile = form.save(commit=False)
+    photo = form.cleaned_data.get("photo_upload")
+    held = form.cleaned_data.get("photo_held", "")
+    if photo or held:
+        from .held_uploads import release
+        from .materials import sniff
+
+        if photo:
+            extension, _type = sniff(photo)
+        else:  # held from an earlier try of this page, checked then
+            extension, photo = Path(held).suffix, File(default_storage.open(held, "rb"))
+        # Server-made name; the previous photo file is removed once the new one is committed.
+        old = profile.photo.name if profile.photo else None
+        try:
+            profile.photo.save(f"{uuid.uuid4().hex}{extension}", photo, save=False)
+        finally:
+            if held:
+                photo.close()
+        storage = profile.photo.storage
+        if old:
+            transaction.on_commit(lambda: storage.delete(old), robust=True)
+        if held:
+            transaction.on_commit(lambda: release(held), robust=True)
+    profile.save()
+    application.wants_express = form.cleaned_data["wants_express"]
+    application.express_address = form.cleaned_data.get("express_address", "").strip()
+    application.save(update_fields=["wants_express", "express_address", "updated_at"])
+
+
+@transaction.atomic
+def current_title_save(*, application: Application, user, form) -> CurrentTitle:
+    _locked(application, user)
+    current = form.save(commit=False)
+    current.application = application
+    if not current.has_title:
+        current.series_name = current.title_name = current.obtained_by = ""
+        current.certificate_number = current.issuing_authority = ""
+        current.level = None
+        current.obtained_on = None
+    current.save()
+    _touch(application)
+    return current
+
+
+class RowsChanged(Exception):
+    """The section's saved rows are no longer those the posted page showed: a double-clicked
+    save (the first click already created the new rows) or a save from another tab or device."""
+
+
+@transaction.atomic
+def rows_save(*, application: Application, user, formset, shown_pks: set[int] | None = None) -> None:
+    """Save a section's rows. With `shown_pks` (the saved rows the page showed), refuse with
+    RowsChanged when the section's rows changed since: checked under the application's lock, so
+    a double click cannot create every new row twice."""
+    _locked(application, user)
+    manager = formset.model._default_manager
+    if shown_pks is not None:
+        current = set(manager.filter(application=application).values_list("pk", flat=True))
+        if current != shown_pks:
+            raise RowsChanged
+    instances = formset.save(commit=False)
+    for obj in formset.deleted_objects:
+        obj.delete()
+    unique = getattr(formset, "unique_field", None)
+    if unique:
+        # Rows whose year changed are written again as new rows once the old ones are gone, so that
+        # swapping two years does not trip the one-row-per-year constraint halfway through.
+        moved = [obj for obj, changed in formset.changed_objects if unique in changed]
+        manager.filter(pk__in=[obj.pk for obj in moved]).delete()
+        for obj in moved:
+            obj.pk = None
+            obj._state.adding = True
+    for obj in instances:
+        obj.application = application
+        obj.save()
+    _touch(application)
+
+
+@transaction.atomic
+def statement_save(*, application: Application, user, key: str, text: str) -> None:
+    _locked(application, user)
+    Statement.objects.update_or_create(application=application, kind=STATEMENT_KINDS[key], defaults={"text": text})
+    _touch(application)
+
+
+@transaction.atomic
+def commitment_confirm(*, application: Application, user) -> Commitment:
+    _locked(application, user)
+    commitment, _created = Commitment.objects.update_or_create(
+        application=application,
+        defaults={"text_version": COMMITMENT_VERSION, "text": str(COMMITMENT_TEXT), "confirmed_at": timezone.now()},
+    )
+    _touch(application)
+    return commitment
+
+
+@dataclass(frozen=True)
+class Missing:
+    key: str
+    label: str
+    message: str
+    url: str
+
+
+def completeness(application: Application) -> list[Missing]:
+    """Every required field and material still missing, each with a link to where to fix it."""
+    missing = []
+
+    def add(key, message, url=None):
+        label = SECTIONS[key].label if key in SECTIONS else _("申报材料")
+        missing.append(
+            Missing(key, str(label), message, url or reverse("applications:section", args=[application.pk, key]))
+        )
+
+    profile = Profile.objects.filter(user=application.applicant_id).first()
+    if profile is None or not profile.ethnicity or not profile.work_start_date:
+        add("basic", _("请填写民族和参加工作时间。"))
+    if profile is None or not profile.photo:
+        add("basic", _("请上传证件照。"))
+    if application.wants_express and not application.express_address:
+        add("basic", _("请填写快递地址。"))
+    if not CurrentTitle.objects.filter(application=application).exists():
+        add("current_title", _("请填写现有职称（没有职称请选择“无”并保存）。"))
+    for key, section in SECTIONS.items():
+        if section.kind == "rows" and section.min_rows:
+            if section.rows(application).count() < section.min_rows:
+                add(key, _("请至少填写%(n)d条%(label)s。") % {"n": section.min_rows, "label": section.label})
+    kinds = set(Statement.objects.filter(application=application).values_list("kind", flat=True))
+    for key, kind in STATEMENT_KINDS.items():
+        if kind not in kinds:
+            add(key, _("请填写%(label)s。") % {"label": SECTIONS[key].label})
+    if not Commitment.objects.filter(application=application).exists():
+        add("commitment", _("请阅读并确认诚信承诺书。"))
+    materials_url = reverse("applications:materials", args=[application.pk])
+    for requirement, upload in material_slots(application):
+        if requirement.required and upload is None:
+            add("materials", _("缺少材料：%(name)s") % {"name": requirement.name}, materials_url)
+    return missing
+
+
+def snapshot(application: Application) -> dict:
+    """The filed content as plain data: labels and values, as the applicant saw them."""
+    from django.forms.models import model_to_dict
+
+    def rows(section):
+        return [
+            {str(section.model._meta.get_field(k).verbose_name): _display(obj, k) for k in section.form._meta.fields}
+            for obj in section.rows(application)
+        ]
+
+    user = application.applicant
+    profile = Profile.objects.filter(user=user).first()
+    content = {
+        "application": {
+            "事项": application.item.name,
+            "系列": application.series.name,
+            "层级": application.level.name,
+            "申报职称": application.title.name,
+            "评委会": application.committee.name if application.committee else "",
+            "申报单位": application.unit.name,
+            "申报年度": application.year,
+            "证书是否快递": "是" if application.wants_express else "否",
+            "快递地址": application.express_address,
+        },
+        "basic": {
+            "姓名": user.real_name,
+            "身份证号码": user.id_number,
+            "性别": str(user.sex_label),
+            "出生日期": user.birth_date.isoformat(),
+            "手机号码": user.mobile,
+            **(
+                {
+                    str(Profile._meta.get_field(k).verbose_name): _display(profile, k)
+                    for k in model_to_dict(
+                        profile,
+                        fields=[
+                            "ethnicity",
+                            "politics",
+                            "address",
+                            "post",
+                            "work_start_date",
+                            "is_civil_servant",
+                            "is_retired",
+                        ],
+                    )
+                }
+                if profile
+                else {}
+            ),
+        },
+    }
+    current = CurrentTitle.objects.filter(application=application).first()
+    if current:
+        content["current_title"] = {
+            str(CurrentTitle._meta.get_field(k).verbose_name): _display(current, k)
+            for k in CurrentTitleForm._meta.fields
+        }
+    for key, section in SECTIONS.items():
+        if section.kind == "rows":
+            content[key] = rows(section)
+    statements = {s.kind: s.text for s in Statement.objects.filter(application=application)}
+    for key, kind in STATEMENT_KINDS.items():
+        content[key] = statements.get(kind, "")
+    commitment = Commitment.objects.filter(application=application).first()
+    if commitment:
+        content["commitment"] = {
+            "版本": commitment.text_version,
+            "内容": commitment.text,
+            "确认时间": timezone.localtime(commitment.confirmed_at).isoformat(timespec="seconds"),
+        }
+    content["materials"] = [
+        {
+            "材料": m.display_name,
+            "大小": m.size,
+            "SHA-256": m.sha256,
+            "上传时间": timezone.localtime(m.uploaded_at).isoformat(timespec="seconds"),
+        }
+        for m in application.materials.all()
+    ]
+    return content
+
+
+def _display(obj, field_name):
+    field = obj._meta.get_field(field_name)
+    value = getattr(obj, field_name)
+    if value is None:
+        return ""
+    if field.choices:
+        return str(getattr(obj, f"get_{field_name}_display")())
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return str(value)
+    return value if isinstance(value, int | str) else str(value)
+
+
+def returned_too_often(*, user, item, title, year: int) -> bool:
+    """Kunming: once a unit's recommendation of an application has been returned from above
+    WORKFLOW_UNIT_RETURN_LIMIT times, it is not accepted again that year — neither that application
+    nor a new one for the same item and title (withdrawing and starting again does not reset it)."""
+    return Application.objects.filter(
+        applicant=user, item=item, title=title, year=year, upper_return_count__gte=settings.WORKFLOW_UNIT_RETURN_LIMIT
+    ).exists()
+
+
+def _returned_too_often_message() -> str:
+    return _("单位推荐已被退回%(n)d次，按规定本年度不再受理该申报。") % {"n": settings.WORKFLOW_UNIT_RETURN_LIMIT}
+
+
+class SubmitRefused(Exception):
+    """Submission refused; `problems` says why, in Chinese, each with a link when there is one."""
+
+    def __init__(self, problems):
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def application_submit(*, application: Application, user, moment=None) -> tuple[Application, bool]:
+    """Submit once: returns (application, submitted_now). A repeated click finds it submitted."""
+    moment = moment or timezone.now()
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.applicant_id != user.pk:
+            raise PermissionDenied
+        if not locked.is_editable:
+            # Already submitted (a double click, or another tab): nothing to do.
+            return locked, False
+        if returned_too_often(
+            user=user, item=locked.item_id, title=locked.title_id, year=timezone.localtime(moment).year
+        ):
+            raise SubmitRefused([_returned_too_often_message()])
+        if not can_proceed(locked.submit):
+            raise SubmitRefused([_("当前状态（%(s)s）不能提交。") % {"s": locked.get_state_display()}])
+        problems = []
+        bar = eligibility.barred(user)
+        if bar is not None:
+            problems.append(bar.reason)
+        if locked.window_id:
+            window = ApplicationWindow.objects.get(pk=locked.window_id)
+            if not window.is_open(moment):
+                problems.append(
+                    _("申报时间已截止（%(t)s），网上申报系统关闭后不再开放，草稿可继续查看但不能提交。")
+                    % {"t": timezone.localtime(window.closes_at).strftime("%Y-%m-%d %H:%M")}
+                )
+        elif locked.item.needs_committee:
+            problems.append(_("该评审委员会当前不在申报时间内。"))
+        problems += [f"{m.label}：{m.message}" for m in completeness(locked)]
+        result = eligibility.evaluate(locked)
+        if result.blocking:
+            problems.append(_("不符合申报条件：") + " ".join(result.summary_lines()))
+        if problems:
+            raise SubmitRefused(problems)
+        from_state = locked.state
+        route = [stage for stage in locked.item.stages if stage in REVIEW_STATE_VALUES]
+        locked.submit(content=snapshot(locked), eligibility=result.as_dict(), route=route)
+        locked.save()
+        from reviews.audit import audit
+        from reviews.models import Action
+
+        audit(
+            locked,
+            actor=user,
+            role="applicant",
+            organization=locked.unit,
+            action=Action.RESUBMIT if from_state == State.RETURNED else Action.SUBMIT,
+            from_state=from_state,
+        )
+        from portal.notifications.triggers import application_state_changed
+
+        # Recorded with the submission (sent after commit): the applicant is told, the first
+        # stage's reviewers get it in their digest.
+        application_state_changed(locked)
+    return locked, True

@@ -1,0 +1,51 @@
+"""The left-hand navigation of an application's pages: every section, materials, checklist."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# Section keys in page order; applications/sections.py holds each one's form and checks.
+SECTION_ORDER = [
+    ("basic", _("基本信息")),
+    ("current_title", _("现有职称")),
+    ("education", _("学历学位")),
+    ("study", _("学习经历")),
+    ("work", _("工作经历")),
+    ("summary", _("专业技术工作总结")),
+    ("main_work", _("主要专业技术工作")),
+    ("projects", _("课题项目")),
+    ("patents", _("专利")),
+    ("awards", _("获奖")),
+    ("books", _("著作")),
+    ("papers", _("论文")),
+    ("training", _("继续教育")),
+    ("assessments", _("年度考核")),
+    ("exams", _("考试")),
+    ("commitment", _("诚信承诺")),
+]
+
+
+@dataclass(frozen=True)
+class NavLink:
+    key: str
+    label: str
+    url: str
+    missing: bool = False
+
+
+def nav_links(application, *, missing_keys=frozenset()) -> list[NavLink]:
+    links = [
+        NavLink(key, label, reverse("applications:section", args=[application.pk, key]), key in missing_keys)
+        for key, label in SECTION_ORDER
+    ]
+    links.append(
+        NavLink(
+            "materials",
+            _("申报材料"),
+            reverse("applications:materials", args=[application.pk]),
+            "materials" in missing_keys,
+        )
+    )
+    links.append(NavLink("checklist", _("完整性检查与提交"), reverse("applications:checklist", args=[application.pk])))
+    return links

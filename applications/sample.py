@@ -1,0 +1,102 @@
+"""Sample filings: a complete application with small generated files. Used by the demo data
+set (scripts/run shows reviewers applications waiting in their queues) and by the tests."""
+
+import datetime
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from portal.catalog.models import Level
+
+from .models import (
+    Assessment,
+    Commitment,
+    ContinuingEducation,
+    CurrentTitle,
+    Education,
+    Profile,
+    Statement,
+    StudyHistory,
+    WorkHistory,
+)
+
+
+def png_bytes() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 80), (200, 30, 30)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def pdf_bytes(text: str = "materials") -> bytes:
+    body = f"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n% {text}\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    return body.encode()
+
+
+def fill_sample_application(application, *, degree=Education.Degree.BENKE, graduated=datetime.date(2008, 7, 1)):
+    """Fill every required section directly (the page tests cover the forms themselves)."""
+    user = application.applicant
+    Profile.objects.update_or_create(
+        user=user,
+        defaults={
+            "ethnicity": "汉族",
+            "politics": "masses",
+            "work_start_date": graduated + datetime.timedelta(days=30),
+            "photo": SimpleUploadedFile("p.png", png_bytes()),
+        },
+    )
+    CurrentTitle.objects.update_or_create(
+        application=application,
+        defaults={
+            "has_title": True,
+            "series_name": "中小学教师",
+            "level": Level.objects.get(code="zhongji"),
+            "title_name": "一级教师",
+            "obtained_on": datetime.date(2015, 9, 1),
+            "obtained_by": "评审",
+        },
+    )
+    Education.objects.create(
+        application=application,
+        degree=degree,
+        school="云南师范大学",
+        major="数学与应用数学",
+        start_date=graduated.replace(year=graduated.year - 4, month=9),
+        graduation_date=graduated,
+    )
+    StudyHistory.objects.create(
+        application=application,
+        start_date=datetime.date(2001, 9, 1),
+        end_date=datetime.date(2004, 7, 1),
+        school="昆明一中",
+        stage="高中",
+    )
+    WorkHistory.objects.create(
+        application=application,
+        start_date=graduated + datetime.timedelta(days=30),
+        employer="昆明市第一中学",
+        post="数学教师",
+    )
+    for kind in ("summary", "main_work"):
+        Statement.objects.create(application=application, kind=kind, text="认真履行教师职责，" * 30)
+    year = application.year
+    for y in range(year - 5, year):
+        ContinuingEducation.objects.create(application=application, year=y, total_hours=80, public_hours=30)
+        Assessment.objects.create(application=application, year=y, result="competent")
+    Commitment.objects.create(application=application, text_version="2026-1", text="承诺")
+    upload_required_materials(application)
+    return application
+
+
+def upload_required_materials(application):
+    from .materials import material_slots, material_upload
+
+    for requirement, upload in material_slots(application):
+        if requirement.required and upload is None:
+            material_upload(
+                application=application,
+                user=application.applicant,
+                upload=SimpleUploadedFile("scan.pdf", pdf_bytes(requirement.name)),
+                requirement=requirement,
+            )

@@ -1,0 +1,96 @@
+"""The sections of an application (DOMAIN §4): how each is edited, whether it is required, and
+how it appears in the filed content. One table, so pages, checklist and snapshot agree."""
+
+from dataclasses import dataclass
+
+from django.forms import modelformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from . import forms as f
+from . import models as m
+from .navigation import SECTION_ORDER
+
+LABELS = dict(SECTION_ORDER)
+
+
+@dataclass(frozen=True)
+class RowsSection:
+    """Repeating rows (education, work history, papers …)."""
+
+    key: str
+    model: type
+    form: type
+    related_name: str
+    min_rows: int = 0
+    unique_field: str | None = None
+    formset_base: type = f.RowsFormSet
+    kind: str = "rows"
+
+    @property
+    def label(self):
+        return LABELS[self.key]
+
+    def formset_class(self):
+        base = type(
+            f"{self.model.__name__}FormSet",
+            (self.formset_base,),
+            {"min_rows": max(self.min_rows, self.formset_base.min_rows), "unique_field": self.unique_field},
+        )
+        return modelformset_factory(self.model, form=self.form, formset=base, extra=0, can_delete=True)
+
+    def rows(self, application):
+        return getattr(application, self.related_name).all()
+
+
+@dataclass(frozen=True)
+class PageSection:
+    """A section with its own handling: basic info, current title, statements, commitment."""
+
+    key: str
+    kind: str
+    min_rows: int = 0
+
+    @property
+    def label(self):
+        return LABELS[self.key]
+
+
+SECTIONS = {
+    s.key: s
+    for s in [
+        PageSection("basic", "profile"),
+        PageSection("current_title", "current_title"),
+        RowsSection("education", m.Education, f.EducationForm, "educations", min_rows=1),
+        RowsSection("study", m.StudyHistory, f.StudyForm, "studies", min_rows=1),
+        RowsSection("work", m.WorkHistory, f.WorkForm, "jobs", min_rows=1, formset_base=f.WorkFormSet),
+        PageSection("summary", "statement"),
+        PageSection("main_work", "statement"),
+        RowsSection("projects", m.Project, f.ProjectForm, "projects"),
+        RowsSection("patents", m.Patent, f.PatentForm, "patents"),
+        RowsSection("awards", m.Award, f.AwardForm, "awards"),
+        RowsSection("books", m.Book, f.BookForm, "books"),
+        RowsSection("papers", m.Paper, f.PaperForm, "papers"),
+        RowsSection("training", m.ContinuingEducation, f.TrainingForm, "trainings", min_rows=1, unique_field="year"),
+        RowsSection("assessments", m.Assessment, f.AssessmentForm, "assessments", min_rows=1, unique_field="year"),
+        RowsSection("exams", m.Exam, f.ExamForm, "exams"),
+        PageSection("commitment", "commitment"),
+    ]
+}
+assert list(SECTIONS) == [key for key, _label in SECTION_ORDER]
+
+
+def labelled_content(content: dict) -> list[tuple[str, object]]:
+    """Filed content as (section label, value) pairs, in the order it was filed."""
+    labels = {"application": _("申报事项"), "materials": _("申报材料"), **LABELS}
+    return [(str(labels.get(key, key)), value) for key, value in content.items()]
+
+
+STATEMENT_KINDS = {"summary": m.Statement.Kind.SUMMARY, "main_work": m.Statement.Kind.MAIN_WORK}
+
+COMMITMENT_VERSION = "2026-1"
+COMMITMENT_TEXT = _(
+    "本人郑重承诺：所填报的个人信息、学历、资历、业绩成果及上传的申报材料全部真实、准确、完整，"
+    "无伪造、变造、剽窃等情形。如有弄虚作假，本人自愿承担相应责任：由人力资源社会保障部门撤销"
+    "所取得的职称，记入职称评审诚信档案库，纳入全国信用信息共享平台，记录期限为3年，"
+    "3年内不得申报职称。"
+)

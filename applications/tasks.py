@@ -1,0 +1,11 @@
+"""Periodic housekeeping of the filing app."""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def release_stale_held_uploads() -> int:
+    """Held photos whose page was never saved again (applications/held_uploads.py)."""
+    from .held_uploads import release_stale
+
+    return release_stale()

@@ -1,0 +1,313 @@
+"""Filing pages: start an application, edit each section, check completeness, submit, download."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseBadRequest, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from portal.catalog.models import Committee, Item, Level, Series, TitleName
+from portal.core.forms import add_validation_errors
+
+from . import eligibility, filing
+from .filed_copy import filed_copy_zip
+from .forms import CommitmentForm, CurrentTitleForm, ProfileForm, StatementForm
+from .models import Commitment, CurrentTitle, Profile, Statement
+from .navigation import nav_links
+from .permissions import can_edit_application
+from .sections import COMMITMENT_TEXT, COMMITMENT_VERSION, SECTIONS, STATEMENT_KINDS
+from .selectors import application_for, applications_of
+
+
+class StartForm(forms.Form):
+    item = forms.ModelChoiceField(
+        label=gettext_lazy("办理事项"), queryset=Item.objects.filter(is_active=True, online=True)
+    )
+    series = forms.ModelChoiceField(label=gettext_lazy("职称系列"), queryset=Series.objects.filter(is_active=True))
+    level = forms.ModelChoiceField(label=gettext_lazy("申报层级"), queryset=Level.objects.all())
+    title = forms.ModelChoiceField(label=gettext_lazy("职称名称"), queryset=TitleName.objects.none(), required=False)
+    committee = forms.ModelChoiceField(
+        label=gettext_lazy("评审委员会"), queryset=Committee.objects.none(), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Steps arrive by GET (unbound: no errors shown yet), the final choice by POST.
+        data = self.data if self.is_bound else self.initial
+        series_id, level_id, item_id = data.get("series"), data.get("level"), data.get("item")
+        self.chosen_item = Item.objects.filter(pk=item_id).first() if str(item_id).isdigit() else None
+        self.chosen_series = Series.objects.filter(pk=series_id).first() if str(series_id).isdigit() else None
+        self.chosen_level = Level.objects.filter(pk=level_id).first() if str(level_id).isdigit() else None
+        self.open_committees, self.closed_committees = [], []
+        if self.chosen_series and self.chosen_level:
+            self.fields["title"].queryset = TitleName.objects.filter(series=self.chosen_series, level=self.chosen_level)
+            self.fields["title"].required = True
+            if self.chosen_item and self.chosen_item.needs_committee:
+                grade = filing.committee_grade_for(self.chosen_level)
+                candidates = list(
+                    Committee.objects.filter(is_active=True, grade=grade, series=self.chosen_series)
+                    .prefetch_related("windows")
+                    .order_by("id")
+                )
+                now = timezone.now()
+                for committee in candidates:
+                    windows = sorted(committee.windows.all(), key=lambda w: w.closes_at)
+                    committee.open_window = next((w for w in windows if w.is_open(now)), None)
+                    committee.last_window = windows[-1] if windows else None
+                    (self.open_committees if committee.open_window else self.closed_committees).append(committee)
+                self.fields["committee"].queryset = Committee.objects.filter(
+                    pk__in=[c.pk for c in self.open_committees]
+                )
+                self.fields["committee"].required = True
+
+    @property
+    def ready(self):
+        return bool(self.chosen_series and self.chosen_level and self.chosen_item)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request):
+    if request.method == "POST":
+        form = StartForm(request.POST)
+    else:
+        form = StartForm(initial={k: request.GET.get(k) for k in ("item", "series", "level", "title", "committee")})
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            application = filing.application_start(
+                user=request.user,
+                item=c["item"],
+                series=c["series"],
+                level=c["level"],
+                title=c["title"],
+                committee=c.get("committee"),
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, _("申报已创建，请逐项填写；每页保存后即存为草稿，可随时在任何设备上继续。"))
+            return redirect("applications:section", pk=application.pk, key="basic")
+    bar = eligibility.barred(request.user)
+    return render(request, "applications/start.html", {"form": form, "bar": bar})
+
+
+@login_required
+def my_applications(request):
+    return render(request, "applications/list.html", {"applications": applications_of(request.user)})
+
+
+def _page(request, application, current, template, context, status=200):
+    missing = {m.key for m in filing.completeness(application)} if application.is_editable else set()
+    context.update(
+        {"application": application, "nav": nav_links(application, missing_keys=missing), "current": current}
+    )
+    context.setdefault("editable", can_edit_application(request.user, application))
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section(request, pk, key):
+    application = application_for(request.user, pk)
+    spec = SECTIONS.get(key)
+    if spec is None:
+        raise Http404
+    if request.method == "POST" and not can_edit_application(request.user, application):
+        return HttpResponseForbidden(_("申报已提交，内容不能再修改。"))
+    handler = {
+        "profile": _profile_section,
+        "current_title": _current_title_section,
+        "statement": _statement_section,
+        "commitment": _commitment_section,
+        "rows": _rows_section,
+    }[spec.kind]
+    return handler(request, application, spec)
+
+
+def _saved(request, application, spec):
+    messages.success(request, _("“%(label)s”已保存。") % {"label": spec.label})
+    return redirect("applications:section", pk=application.pk, key=spec.key)
+
+
+def _profile_section(request, application, spec):
+    profile, _created = Profile.objects.get_or_create(user=application.applicant)
+    form = ProfileForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=profile,
+        applicant=application.applicant,
+        application=application,
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            filing.profile_save(application=application, user=request.user, form=form)
+            return _saved(request, application, spec)
+        form.hold_photo()  # a good photo is not lost because another field was wrong
+    return _page(
+        request,
+        application,
+        spec.key,
+        "applications/section_profile.html",
+        {"form": form, "spec": spec, "profile": profile},
+    )
+
+
+def _current_title_section(request, application, spec):
+    instance = CurrentTitle.objects.filter(application=application).first() or CurrentTitle(application=application)
+    form = CurrentTitleForm(request.POST or None, instance=instance, applicant=application.applicant)
+    if request.method == "POST" and form.is_valid():
+        filing.current_title_save(application=application, user=request.user, form=form)
+        return _saved(request, application, spec)
+    return _page(request, application, spec.key, "applications/section_form.html", {"form": form, "spec": spec})
+
+
+def _statement_section(request, application, spec):
+    statement = Statement.objects.filter(application=application, kind=STATEMENT_KINDS[spec.key]).first()
+    form = StatementForm(request.POST or None, initial={"text": statement.text if statement else ""})
+    if request.method == "POST" and form.is_valid():
+        filing.statement_save(application=application, user=request.user, key=spec.key, text=form.cleaned_data["text"])
+        return _saved(request, application, spec)
+    return _page(request, application, spec.key, "applications/section_form.html", {"form": form, "spec": spec})
+
+
+def _commitment_section(request, application, spec):
+    commitment = Commitment.objects.filter(application=application).first()
+    form = CommitmentForm(request.POST or None, initial={"confirm": bool(commitment)})
+    if request.method == "POST" and form.is_valid():
+        filing.commitment_confirm(application=application, user=request.user)
+        return _saved(request, application, spec)
+    return _page(
+        request,
+        application,
+        spec.key,
+        "applications/section_commitment.html",
+        {"form": form, "spec": spec, "commitment": commitment, "text": COMMITMENT_TEXT, "version": COMMITMENT_VERSION},
+    )
+
+
+def _rows_section(request, application, spec):
+    FormSet = spec.formset_class()
+    queryset = spec.rows(application)
+    action = request.POST.get("action", "save")
+    if request.method != "POST":
+        formset = FormSet(queryset=queryset, application=application, prefix=spec.key)
+        return _rows_page(request, application, spec, formset, show_errors=False)
+    data = request.POST.copy()
+    total_key = f"{spec.key}-TOTAL_FORMS"
+    if action == "add":
+        # Add an empty row and show the page again with everything typed so far, unvalidated.
+        try:
+            total = int(data.get(total_key, 0))
+        except ValueError:
+            return HttpResponseBadRequest()  # a tampered management form: no page to show it on
+        data[total_key] = str(min(max(total, 0) + 1, FormSet.max_num))
+        formset = FormSet(data, queryset=queryset, application=application, prefix=spec.key)
+        return _rows_page(request, application, spec, formset, show_errors=False)
+    formset = FormSet(data, queryset=queryset, application=application, prefix=spec.key)
+    shown = formset.shown_pks()
+    if shown != {row.pk for row in formset.get_queryset()}:
+        # Checked before validating too: a row deleted meanwhile would fail only its hidden id field.
+        return _rows_changed(request, application, spec)
+    if formset.is_valid():
+        try:
+            filing.rows_save(application=application, user=request.user, formset=formset, shown_pks=shown)
+        except filing.RowsChanged:
+            return _rows_changed(request, application, spec)
+        return _saved(request, application, spec)
+    return _rows_page(request, application, spec, formset, show_errors=True, status=200)
+
+
+def _rows_changed(request, application, spec):
+    messages.warning(
+        request,
+        _(
+            "“%(label)s”在您打开本页后已经保存过（例如重复点击了“保存”，或在其他窗口中保存过），"
+            "本次提交没有再次保存。请核对下面已保存的内容，需要时修改后再保存。"
+        )
+        % {"label": spec.label},
+    )
+    return redirect("applications:section", pk=application.pk, key=spec.key)
+
+
+def _rows_page(request, application, spec, formset, *, show_errors, status=200):
+    template = "applications/partials/rows_form.html" if request.htmx else "applications/section_rows.html"
+    if request.htmx:
+        return render(
+            request,
+            template,
+            {
+                "application": application,
+                "formset": formset,
+                "spec": spec,
+                "show_errors": show_errors,
+                "editable": True,
+            },
+        )
+    return _page(
+        request, application, spec.key, template, {"formset": formset, "spec": spec, "show_errors": show_errors}, status
+    )
+
+
+@login_required
+def checklist(request, pk):
+    application = application_for(request.user, pk)
+    missing = filing.completeness(application) if application.is_editable else []
+    result = eligibility.evaluate(application)
+    bar = eligibility.barred(application.applicant)
+    window = application.window
+    return _page(
+        request,
+        application,
+        "checklist",
+        "applications/checklist.html",
+        {
+            "missing": missing,
+            "result": result,
+            "bar": bar,
+            "window": window,
+            "window_open": window.is_open() if window else not application.item.needs_committee,
+        },
+    )
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    application = application_for(request.user, pk)
+    try:
+        application, submitted_now = filing.application_submit(application=application, user=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    except filing.SubmitRefused as refused:
+        for problem in refused.problems:
+            messages.error(request, problem)
+        return redirect("applications:checklist", pk=application.pk)
+    if submitted_now:
+        messages.success(request, _("申报已提交，内容已冻结。请下载并保存申报材料备份。"))
+    else:
+        messages.info(request, _("该申报已经提交，无需重复提交。"))
+    return redirect("applications:checklist", pk=application.pk)
+
+
+@login_required
+def filed_copy(request, pk):
+    application = application_for(request.user, pk)
+    archive, filename = filed_copy_zip(application)
+    return FileResponse(archive, as_attachment=True, filename=filename, content_type="application/zip")
+
+
+@login_required
+def photo(request, pk):
+    application = application_for(request.user, pk)
+    profile = Profile.objects.filter(user=application.applicant).first()
+    if profile is None or not profile.photo:
+        raise Http404
+    return FileResponse(
+        profile.photo.open("rb"), content_type="image/png" if profile.photo.name.endswith(".png") else "image/jpeg"
+    )

@@ -1,0 +1,74 @@
+"""Who may see, print, hand over and download certificates and documents. Views ask here only.
+
+Certificates: the holder, window staff and bureau approvers whose region covers the applicant's
+unit, and admins. Application documents (receipt, form): whoever may see the application.
+Department documents: that department's reviewers. A print batch: the staff of its window."""
+
+from applications.permissions import can_view_application
+from portal.organizations.models import Role
+from portal.organizations.permissions import is_admin
+from reviews.permissions import in_scope, reviewer_memberships
+
+from .models import DocumentJob, DocumentKind
+
+CERTIFICATE_STAFF_ROLES = (Role.WINDOW_STAFF, Role.BUREAU_APPROVER)
+
+
+def window_memberships(user):
+    return [m for m in reviewer_memberships(user) if m.role == Role.WINDOW_STAFF]
+
+
+def department_memberships(user):
+    return [m for m in reviewer_memberships(user) if m.role == Role.DEPT_REVIEWER]
+
+
+def print_membership(user, application):
+    """The window membership under which `user` prints this application's certificate, or None."""
+    return next((m for m in window_memberships(user) if in_scope(m, application)), None)
+
+
+def is_certificate_staff(user, application) -> bool:
+    return any(m.role in CERTIFICATE_STAFF_ROLES and in_scope(m, application) for m in reviewer_memberships(user))
+
+
+def can_view_certificate(user, certificate) -> bool:
+    if not user.is_authenticated:
+        return False
+    if certificate.holder_id == user.pk or is_admin(user):
+        return True
+    return is_certificate_staff(user, certificate.application)
+
+
+def can_manage_certificate(user, certificate) -> bool:
+    """Print, record the hand-over, re-run its job: window staff in scope (and admins)."""
+    return user.is_authenticated and (is_admin(user) or print_membership(user, certificate.application) is not None)
+
+
+def can_see_document_jobs(user) -> bool:
+    """The list of document jobs (failures with their retry button) is for staff."""
+    return is_admin(user) or any(
+        m.role in (*CERTIFICATE_STAFF_ROLES, Role.DEPT_REVIEWER) for m in reviewer_memberships(user)
+    )
+
+
+def can_view_job(user, job: DocumentJob) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_admin(user):
+        return True
+    if job.kind == DocumentKind.CERTIFICATE:
+        if job.certificate is not None:
+            return can_view_certificate(user, job.certificate)
+        return is_certificate_staff(user, job.application)
+    if job.kind in (DocumentKind.RECEIPT, DocumentKind.FORM):
+        return can_view_application(user, job.application)
+    if job.kind in (DocumentKind.ROSTER, DocumentKind.COMMISSION):
+        return any(m.organization_id == job.organization_id for m in department_memberships(user))
+    if job.kind == DocumentKind.PRINT_BATCH:
+        return any(m.organization_id == job.organization_id for m in window_memberships(user))
+    return False
+
+
+def can_retry_job(user, job: DocumentJob) -> bool:
+    """Retrying a failed job changes nothing but the attempt: whoever may have the file may ask."""
+    return can_view_job(user, job)

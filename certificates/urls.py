@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "certificates"
+
+urlpatterns = [
+    path("verify/", views.verify, name="verify"),
+    path("verify/c/<str:token>/", views.verify_token, name="verify_token"),
+    path("certificates/print/", views.print_queue, name="print_queue"),
+    path("certificates/issue/<int:application_pk>/", views.issue_now, name="issue_now"),
+    path("certificates/<int:pk>/", views.certificate_detail, name="detail"),
+    path("certificates/<int:pk>/pdf/", views.certificate_pdf, name="pdf"),
+    path("certificates/<int:pk>/handover/", views.handover, name="handover"),
+    path("documents/", views.job_list, name="jobs"),
+    path("documents/<int:pk>/", views.job_detail, name="job"),
+    path("documents/<int:pk>/status/", views.job_status, name="job_status"),
+    path("documents/<int:pk>/download/", views.job_download, name="job_download"),
+    path("documents/<int:pk>/retry/", views.job_retry, name="job_retry"),
+    path("documents/application/<int:pk>/receipt/", views.application_receipt, name="receipt"),
+    path("documents/application/<int:pk>/form/", views.application_form, name="form"),
+    path("documents/department/", views.department_documents, name="department_documents"),
+]

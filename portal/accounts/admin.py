@@ -1,0 +1,84 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import password_validation
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from portal.core.identity import normalize_mobile, parse_id_number, validate_mobile
+
+from .lockout import locked_until
+from .models import User
+from .services import user_unlock
+
+
+class AdminUserCreationForm(forms.ModelForm):
+    """Admins create people with the same checks as self-registration."""
+
+    password1 = forms.CharField(label=_("密码"), strip=False, widget=forms.PasswordInput)
+    password2 = forms.CharField(label=_("确认密码"), strip=False, widget=forms.PasswordInput)
+
+    class Meta:
+        model = User
+        fields = ["real_name", "id_number", "mobile", "email"]
+
+    def clean_id_number(self):
+        return parse_id_number(self.cleaned_data["id_number"]).number
+
+    def clean_mobile(self):
+        validate_mobile(self.cleaned_data["mobile"])
+        return normalize_mobile(self.cleaned_data["mobile"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        elif cleaned.get("password1"):
+            try:
+                password_validation.validate_password(cleaned["password1"], self.instance)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_password(self.cleaned_data["password1"])
+        if commit:
+            user.save()
+        return user
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["id"]
+    list_display = ["real_name", "masked_id_number", "mobile", "is_active", "is_staff", "lock_state", "date_joined"]
+    search_fields = ["real_name", "id_number", "mobile"]
+    list_filter = ["is_active", "is_staff", "is_superuser"]
+    readonly_fields = ["id_number", "date_joined", "last_login"]
+    fieldsets = [
+        (None, {"fields": ["id_number", "real_name", "mobile", "email", "password"]}),
+        (_("状态"), {"fields": ["is_active", "must_change_password", "date_joined", "last_login"]}),
+        (_("权限"), {"fields": ["is_staff", "is_superuser", "groups", "user_permissions"]}),
+    ]
+    add_form = AdminUserCreationForm
+    add_fieldsets = [(None, {"fields": ["real_name", "id_number", "mobile", "email", "password1", "password2"]})]
+    actions = ["unlock_accounts"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The ID number is fixed after registration.
+        return self.readonly_fields if obj else ["date_joined", "last_login"]
+
+    @admin.display(description=_("身份证号码"))
+    def masked_id_number(self, obj):
+        return obj.masked_id_number
+
+    @admin.display(description=_("锁定状态"))
+    def lock_state(self, obj):
+        until = locked_until(obj)
+        return _("锁定至 %(t)s") % {"t": until.astimezone().strftime("%H:%M")} if until else "—"
+
+    @admin.action(description=_("解锁所选账号"))
+    def unlock_accounts(self, request, queryset):
+        for user in queryset:
+            user_unlock(user=user, by=request.user)
+        messages.success(request, _("已解锁 %(n)d 个账号。") % {"n": queryset.count()})

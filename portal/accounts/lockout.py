@@ -1,0 +1,86 @@
+"""Account lockout (django-axes) keyed on the person, whichever identifier they typed."""
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils import timezone
+
+from .backends import find_user_by_login
+
+
+def canonical_username(request, credentials):
+    """Lock the account, not the string: ID number and mobile count against the same person."""
+    login = (credentials or {}).get("username") or request.POST.get("username", "")
+    user = find_user_by_login(login)
+    return user.id_number if user else (login or "").strip().upper()
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The login page with the lock message, and only that.
+
+    The form is not validated again: validating would call authenticate(), which counts one more
+    failure for axes and adds "wrong password" under the lock message even when the password was
+    right. What was typed as the account stays in the field.
+    """
+    from .forms import LoginForm
+
+    form = LoginForm(request, initial={"username": request.POST.get("username", "")})
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "form": form,
+            "locked": True,
+            "lockout_minutes": minutes,
+            "now": timezone.now(),
+            "next": request.POST.get("next", ""),
+        },
+        status=403,
+    )
+
+
+def locked_until(user):
+    """When the lockout of `user` ends, or None when the account is not locked."""
+    from axes.models import AccessAttempt
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    attempt = (
+        AccessAttempt.objects.filter(
+            username=user.id_number,
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=since,
+        )
+        .order_by("-attempt_time")
+        .first()
+    )
+    return attempt.attempt_time + settings.AXES_COOLOFF_TIME if attempt else None
+
+
+def _locked_attempts(id_numbers):
+    """Attempts that lock these accounts now; `id_numbers` may be a list or a subquery."""
+    from axes.models import AccessAttempt
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    if not hasattr(id_numbers, "query"):
+        id_numbers = list(id_numbers)
+    return AccessAttempt.objects.filter(
+        username__in=id_numbers,
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=since,
+    )
+
+
+def locked_id_numbers(id_numbers) -> set[str]:
+    """Which of these accounts are locked now: one query for a whole staff list."""
+    return set(_locked_attempts(id_numbers).values_list("username", flat=True))
+
+
+def locked_count(id_numbers) -> int:
+    """How many of these accounts are locked now, counted in the database (pass a subquery)."""
+    return _locked_attempts(id_numbers).values("username").distinct().count()
+
+
+def clear_lockout(user) -> None:
+    from axes.utils import reset
+
+    reset(username=user.id_number)

@@ -1,0 +1,93 @@
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.core.identity import mask_id_number, normalize_id_number, parse_id_number
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, id_number, password=None, **fields):
+        id_number = normalize_id_number(id_number)
+        parse_id_number(id_number)
+        user = self.model(id_number=id_number, **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, id_number, password=None, **fields):
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(id_number, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. The resident ID number is the identity and never changes after registration."""
+
+    id_number = models.CharField(_("身份证号码"), max_length=18, unique=True)
+    real_name = models.CharField(_("姓名"), max_length=50)
+    mobile = models.CharField(_("手机号码"), max_length=11, unique=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+    is_staff = models.BooleanField(_("可登录管理后台"), default=False)
+    date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
+    must_change_password = models.BooleanField(
+        _("须修改密码"), default=False, help_text=_("经办人重置密码后，下次登录须先设置新密码。")
+    )
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "id_number"
+    REQUIRED_FIELDS = ["real_name", "mobile"]
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.real_name}（{self.masked_id_number}）"
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def birth_date(self):
+        return parse_id_number(self.id_number).birth_date
+
+    @property
+    def sex(self) -> str:
+        return parse_id_number(self.id_number).sex
+
+    @property
+    def sex_label(self) -> str:
+        return _("男") if self.sex == "M" else _("女")
+
+    def get_full_name(self):
+        return self.real_name
+
+    def get_short_name(self):
+        return self.real_name
+
+
+class PasswordResetCode(models.Model):
+    """A one-time code sent to the registered mobile to reset a forgotten password."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reset_codes", verbose_name=_("用户"))
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("找回密码验证码")
+        verbose_name_plural = _("找回密码验证码")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,235 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.Model):
+    """员级 < 助理级 < 中级 < 副高级 < 正高级."""
+
+    code = models.SlugField(_("代码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=20, unique=True)
+    rank = models.PositiveSmallIntegerField(_("层级"), unique=True, help_text=_("数字越大层级越高"))
+
+    class Meta:
+        verbose_name = _("职称层级")
+        verbose_name_plural = _("职称层级")
+        ordering = ["rank"]
+
+    def __str__(self):
+        return self.name
+
+
+class Series(models.Model):
+    number = models.PositiveSmallIntegerField(_("序号"), unique=True)
+    name = models.CharField(_("系列名称"), max_length=50, unique=True)
+    has_national_exam = models.BooleanField(
+        _("实行全国统一考试"),
+        default=False,
+        help_text=_("实行以考代评的系列不能通过考核认定取得（重庆等地规定）。"),
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("职称系列")
+        verbose_name_plural = _("职称系列")
+        ordering = ["number"]
+
+    def __str__(self):
+        return self.name
+
+
+class TitleName(models.Model):
+    """A title name of a series at one level, e.g. 卫生技术人员 · 中级 · 主管护师.
+
+    A series may have several tracks (医师、药师、护师、技师), each a column of names.
+    """
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="titles", verbose_name=_("系列"))
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="titles", verbose_name=_("层级"))
+    name = models.CharField(_("职称名称"), max_length=50)
+    track = models.PositiveSmallIntegerField(_("序列"), default=1)
+
+    class Meta:
+        verbose_name = _("职称名称")
+        verbose_name_plural = _("职称名称")
+        ordering = ["series__number", "track", "-level__rank"]
+        constraints = [models.UniqueConstraint(fields=["series", "level", "name"], name="title_unique_in_series_level")]
+
+    def __str__(self):
+        return f"{self.name}（{self.level.name}）"
+
+
+class CommitteeGrade(models.TextChoices):
+    SENIOR = "senior", _("高级")
+    INTERMEDIATE = "intermediate", _("中级")
+
+
+class Committee(models.Model):
+    """An evaluation committee (评审委员会) with its scope and yearly plan."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    grade = models.CharField(_("级别"), max_length=20, choices=CommitteeGrade.choices)
+    series = models.ForeignKey(
+        Series, null=True, blank=True, on_delete=models.PROTECT, related_name="committees", verbose_name=_("系列")
+    )
+    scope = models.TextField(_("评审范围"), blank=True)
+    organizer = models.CharField(_("组建单位"), max_length=100, blank=True)
+    phone = models.CharField(_("咨询电话"), max_length=100, blank=True)
+    review_month = models.PositiveSmallIntegerField(_("计划评审月份"), null=True, blank=True)
+    notes = models.TextField(_("备注"), blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("评审委员会")
+        verbose_name_plural = _("评审委员会")
+        ordering = ["grade", "id"]
+        indexes = [models.Index(fields=["grade", "series"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def levels(self):
+        """Levels this committee evaluates: senior → 副高级/正高级, intermediate → 中级."""
+        codes = ("fugao", "zhenggao") if self.grade == CommitteeGrade.SENIOR else ("zhongji",)
+        return Level.objects.filter(code__in=codes)
+
+
+class Stage(models.TextChoices):
+    """Review stages in the design card's fixed order; an item passes a subset of them."""
+
+    UNIT_REVIEW = "unit_review", _("单位审核推荐")
+    UNIT_NOTICE = "unit_notice", _("单位公示")
+    DEPARTMENT_REVIEW = "department_review", _("主管部门审核")
+    WINDOW_INTAKE = "window_intake", _("窗口受理初审")
+    BUREAU_APPROVAL = "bureau_approval", _("人才主管部门审核")
+    COMMITTEE_REVIEW = "committee_review", _("评委会评审")
+    CERTIFICATE_ISSUE = "certificate_issue", _("打证发证")
+
+
+STAGE_ORDER = [stage.value for stage in Stage]
+
+
+class ObtainedBy(models.TextChoices):
+    RECOGNITION = "recognition", _("认定")
+    EVALUATION = "evaluation", _("评审")
+    EXAM = "exam", _("考试")
+    TRANSITION = "transition", _("过渡")
+
+
+class Item(models.Model):
+    """A service item (事项) and the route of stages its applications pass."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("事项名称"), max_length=100, unique=True)
+    short_name = models.CharField(_("简称"), max_length=20)
+    description = models.TextField(_("说明"), blank=True)
+    stages = models.JSONField(_("办理环节"), default=list, help_text=_("按固定顺序经过的审核环节。"))
+    online = models.BooleanField(_("可网上申报"), default=True)
+    needs_committee = models.BooleanField(_("须评委会评审"), default=False)
+    obtained_by = models.CharField(_("取得方式"), max_length=20, choices=ObtainedBy.choices)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("办理事项")
+        verbose_name_plural = _("办理事项")
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        unknown = [s for s in self.stages or [] if s not in STAGE_ORDER]
+        if unknown:
+            raise ValidationError({"stages": _("未知的办理环节：%(s)s") % {"s": "、".join(unknown)}})
+        self.stages = sorted(set(self.stages or []), key=STAGE_ORDER.index)
+
+    @property
+    def stage_labels(self) -> list[str]:
+        labels = dict(Stage.choices)
+        return [labels[s] for s in self.stages if s in labels]
+
+
+class MaterialRequirement(models.Model):
+    """A material an application of this item must (or may) carry; series-specific when set."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="materials", verbose_name=_("事项"))
+    series = models.ForeignKey(
+        Series,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="materials",
+        verbose_name=_("系列"),
+        help_text=_("留空表示适用于所有系列。"),
+    )
+    name = models.CharField(_("材料名称"), max_length=100)
+    description = models.CharField(_("说明"), max_length=300, blank=True)
+    required = models.BooleanField(_("必需"), default=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("申报材料要求")
+        verbose_name_plural = _("申报材料要求")
+        ordering = ["item", "series__number", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "series", "name"], name="material_unique_per_item_series"),
+            models.UniqueConstraint(
+                fields=["item", "name"], condition=models.Q(series=None), name="material_unique_general_per_item"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ApplicationWindowQuerySet(models.QuerySet):
+    def open_at(self, moment=None):
+        moment = moment or timezone.now()
+        return self.filter(opens_at__lte=moment, closes_at__gt=moment)
+
+
+class ApplicationWindow(models.Model):
+    """When applications for a committee (or an item) may be submitted. A closed window never reopens."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    committee = models.ForeignKey(
+        Committee, null=True, blank=True, on_delete=models.CASCADE, related_name="windows", verbose_name=_("评委会")
+    )
+    item = models.ForeignKey(
+        Item, null=True, blank=True, on_delete=models.CASCADE, related_name="windows", verbose_name=_("事项")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    opens_at = models.DateTimeField(_("开始时间"))
+    closes_at = models.DateTimeField(_("截止时间"))
+
+    objects = ApplicationWindowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("申报时间窗口")
+        verbose_name_plural = _("申报时间窗口")
+        ordering = ["-opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")), name="window_closes_after_opening"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(committee__isnull=False) | models.Q(item__isnull=False),
+                name="window_has_committee_or_item",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("截止时间必须晚于开始时间。")})
+        if not self.committee_id and not self.item_id:
+            raise ValidationError(_("请选择评委会或事项。"))
+
+    def is_open(self, moment=None) -> bool:
+        moment = moment or timezone.now()
+        return self.opens_at <= moment < self.closes_at

@@ -1,0 +1,157 @@
+"""A demo data set: one account per role, a unit, and application windows, for trying the portal."""
+
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from django.db import transaction
+from django.utils import timezone
+
+from portal.accounts.models import User
+from portal.catalog.loader import CITY_BUREAU, CITY_WINDOW
+from portal.catalog.models import ApplicationWindow, Committee, Item
+from portal.core.identity import with_check_digit, with_credit_check
+from portal.organizations.models import Membership, Organization, OrgKind, OrgStatus, Region, Role
+
+DEMO_PASSWORD = "Zhicheng@2026"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    real_name: str
+    id_number: str
+    mobile: str
+    organization: str
+
+
+def _account(role, real_name, first17, mobile, organization) -> DemoAccount:
+    return DemoAccount(role, real_name, with_check_digit(first17), mobile, organization)
+
+
+DEMO_UNIT = "昆明市第一中学"
+DEMO_UNIT_CODE = with_credit_check("12530100431200001")
+DEMO_DEPARTMENT = "五华区人力资源和社会保障局"
+
+ACCOUNTS = [
+    _account(Role.APPLICANT, "张伟", "53010219880315201", "13800000001", DEMO_UNIT),
+    _account(Role.UNIT_HR, "李娜", "53010219850722202", "13800000002", DEMO_UNIT),
+    _account(Role.DEPT_REVIEWER, "王强", "53010219800101301", "13800000003", DEMO_DEPARTMENT),
+    _account(Role.WINDOW_STAFF, "刘洋", "53011419900909402", "13800000004", CITY_WINDOW),
+    _account(Role.BUREAU_APPROVER, "陈静", "53010319781111502", "13800000005", CITY_BUREAU),
+    _account(Role.ADMIN, "赵敏", "53010219750505601", "13800000006", CITY_BUREAU),
+]
+
+
+def _window(name, committee=None, item=None, opens=None, closes=None):
+    ApplicationWindow.objects.update_or_create(
+        name=name,
+        defaults={"committee": committee, "item": item, "year": opens.year, "opens_at": opens, "closes_at": closes},
+    )
+
+
+@transaction.atomic
+def load_demo(*, with_applications: bool = True) -> list[DemoAccount]:
+    """Create (or refresh) the demo accounts. Requires the catalogue to be loaded first."""
+    city = Region.objects.get(name="昆明市")
+    district = Region.objects.get(parent=city, name="五华区")
+    department = Organization.objects.get(kind=OrgKind.DEPARTMENT, name=DEMO_DEPARTMENT)
+    unit_fields = {
+        "kind": OrgKind.UNIT,
+        "name": DEMO_UNIT,
+        "region": district,
+        "parent": department,
+        "address": "昆明市五华区钱局街",
+        "phone": "0871-65310000",
+        "contact_person": "李娜",
+    }
+    unit, _ = Organization.objects.update_or_create(
+        credit_code=DEMO_UNIT_CODE,
+        defaults=unit_fields,
+        create_defaults={**unit_fields, "status": OrgStatus.APPROVED},
+    )
+    organizations = {o.name: o for o in Organization.objects.filter(name__in={a.organization for a in ACCOUNTS})}
+    organizations[DEMO_UNIT] = unit
+    for account in ACCOUNTS:
+        user = User.objects.filter(id_number=account.id_number).first()
+        if user is None:
+            user = User(id_number=account.id_number)
+        user.real_name = account.real_name
+        user.mobile = account.mobile
+        user.is_active = True
+        user.must_change_password = False
+        if account.role == Role.ADMIN:
+            user.is_staff = user.is_superuser = True
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        Membership.objects.get_or_create(
+            user=user, organization=organizations[account.organization], role=account.role, is_active=True
+        )
+
+    tz = timezone.get_current_timezone()
+    year = timezone.localdate().year
+    start = datetime(year, 1, 1, tzinfo=tz)
+    end = datetime.combine(datetime(year, 12, 31), time(23, 59, 59), tzinfo=tz)
+    for committee in Committee.objects.filter(is_active=True):
+        _window(f"{year}年度{committee.name}申报", committee=committee, opens=start, closes=end)
+    recognition = Item.objects.get(code="initial_recognition")
+    for month in (1, 4, 7, 10):
+        opens = datetime(year, month, 1, tzinfo=tz)
+        closes = datetime(year, month + 1, 1, tzinfo=tz)
+        _window(f"{year}年{month}月初次职称认定", item=recognition, opens=opens, closes=closes)
+    if with_applications:
+        _demo_applications(unit)
+    return ACCOUNTS
+
+
+# Colleagues of the demo applicant whose files wait at each later stage, so every reviewer's
+# queue has something in it: (name, first 17 ID digits, mobile, item, steps taken).
+DEMO_FILES = [
+    ("陈晓", "53010219900214302", "13800000011", "mobile_confirmation", ["unit_recommend"]),
+    ("周敏", "53010219930521402", "13800000012", "initial_recognition", ["unit_recommend"]),
+    ("吴磊", "53010219911103301", "13800000013", "initial_recognition", ["unit_recommend", "window_accept"]),
+]
+STEP_ROLE = {"unit_recommend": Role.UNIT_HR, "window_accept": Role.WINDOW_STAFF}
+
+
+def _demo_applications(unit) -> None:
+    """One file per stage, filed and moved on through the real services (idempotent)."""
+    from applications import filing
+    from applications.models import Application
+    from applications.sample import fill_sample_application
+    from portal.catalog.models import Level, Series, TitleName
+    from reviews import services
+
+    reviewers = {a.role: User.objects.get(id_number=a.id_number) for a in ACCOUNTS}
+    series = Series.objects.get(name="中小学教师")
+    people = [(a.real_name, a.id_number, a.mobile, "evaluation", []) for a in ACCOUNTS if a.role == Role.APPLICANT]
+    people += [(n, with_check_digit(first17), m, item, steps) for n, first17, m, item, steps in DEMO_FILES]
+    for name, id_number, mobile, item_code, steps in people:
+        person = User.objects.filter(id_number=id_number).first()
+        if person is None:
+            person = User(id_number=id_number, real_name=name, mobile=mobile)
+            person.set_password(DEMO_PASSWORD)
+            person.save()
+            Membership.objects.create(user=person, organization=unit, role=Role.APPLICANT)
+        if Application.objects.filter(applicant=person).exists():
+            continue
+        item = Item.objects.get(code=item_code)
+        level = Level.objects.get(
+            code={"evaluation": "fugao", "initial_recognition": "zhuli"}.get(item_code, "zhongji")
+        )
+        committee = None
+        if item.needs_committee:
+            committee = Committee.objects.filter(series=series, grade=filing.committee_grade_for(level)).first()
+        application = filing.application_start(
+            user=person,
+            item=item,
+            series=series,
+            level=level,
+            title=TitleName.objects.filter(series=series, level=level).first(),
+            committee=committee,
+        )
+        fill_sample_application(application)
+        application, _submitted = filing.application_submit(application=application, user=person)
+        for step in steps:
+            application = services.fire(
+                application_id=application.pk, user=reviewers[STEP_ROLE[step]], step=step, opinion="材料齐全，同意。"
+            )

@@ -1,0 +1,132 @@
+"""Celery tasks: sending one outbox row (ids, never objects; idempotent; acks_late; bounded retries
+with backoff; failures recorded on the row), and the beat jobs (dispatcher, digests, reminders).
+
+The beat jobs take an optional `now` (ISO 8601) so tests can run them at a chosen moment."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from celery import shared_task
+from django.core.mail import EmailMessage as DjangoEmail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from .models import EmailMessage, FailureKind, SmsMessage, SmsStatus
+from .sms import get_backend
+
+logger = logging.getLogger("portal.notifications")
+
+MAX_RETRIES = 5
+
+
+def _backoff(retries: int) -> int:
+    return min(30 * 2**retries, 3600)
+
+
+def _send_once(task, model, message_id: int, send, address_problem) -> str:
+    """Lock the row, skip it if sent, send, record the outcome. Only a send error is retried."""
+    failed = None
+    with transaction.atomic():
+        message = model.objects.select_for_update().filter(pk=message_id).first()
+        if message is None or message.status == SmsStatus.SENT:
+            return "skipped"
+        problem = address_problem(message.address)
+        if problem:
+            # Retrying cannot help until the account is corrected; an admin retries then.
+            message.status, message.failure_kind, message.last_error = SmsStatus.FAILED, FailureKind.ADDRESS, problem
+            message.save(update_fields=["status", "failure_kind", "last_error"])
+            return "failed"
+        message.attempts += 1
+        try:
+            send(message)
+        except Exception as exc:  # any backend error is recorded on the row, where staff see it
+            message.status, message.failure_kind, message.last_error = SmsStatus.FAILED, FailureKind.SEND, str(exc)
+            message.save(update_fields=["status", "failure_kind", "attempts", "last_error"])
+            failed = exc
+        else:
+            message.status, message.failure_kind, message.last_error = SmsStatus.SENT, FailureKind.NONE, ""
+            message.sent_at = timezone.now()
+            message.save(update_fields=["status", "failure_kind", "attempts", "last_error", "sent_at"])
+            return "sent"
+    logger.warning("%s %s failed: %s", model.__name__, message_id, failed)
+    if task.request.is_eager or task.request.retries >= task.max_retries:
+        # No broker, or retries used up: the failure stays recorded for staff to retry.
+        return "failed"
+    raise task.retry(exc=failed, countdown=_backoff(task.request.retries))
+
+
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
+def send_sms(self, message_id: int) -> str:
+    """Send one text message. Idempotent: a message already sent is not sent again."""
+    from .services import mobile_problem
+
+    return _send_once(self, SmsMessage, message_id, lambda m: get_backend().send(m.mobile, m.text), mobile_problem)
+
+
+def _send_email(message: EmailMessage) -> None:
+    DjangoEmail(subject=message.subject, body=message.body, to=[message.to]).send(fail_silently=False)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
+def send_email(self, message_id: int) -> str:
+    """Send one e-mail through Django's EMAIL_BACKEND. Idempotent like send_sms."""
+    from .services import email_problem
+
+    return _send_once(self, EmailMessage, message_id, _send_email, email_problem)
+
+
+# --- beat ----------------------------------------------------------------------------------------
+
+
+def _moment(now: str | None) -> datetime.datetime:
+    if not now:
+        return timezone.now()
+    moment = parse_datetime(now)
+    if moment is None:
+        raise ValueError(f"not an ISO 8601 datetime: {now!r}")
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+@shared_task(acks_late=True)
+def dispatch_outbox(now: str | None = None) -> int:
+    from .outbox import dispatch_outbox as dispatch
+
+    return dispatch(now=_moment(now))
+
+
+@shared_task(acks_late=True)
+def send_review_digests(now: str | None = None) -> int:
+    from .reminders import review_digests_send
+
+    return review_digests_send(now=_moment(now))
+
+
+@shared_task(acks_late=True)
+def remind_closing_windows(now: str | None = None) -> int:
+    from .reminders import closing_windows_remind
+
+    return closing_windows_remind(now=_moment(now))
+
+
+@shared_task(acks_late=True)
+def remind_overdue_stages(now: str | None = None) -> int:
+    from .reminders import overdue_stages_remind
+
+    return overdue_stages_remind(now=_moment(now))
+
+
+@shared_task(acks_late=True)
+def send_overdue_summary(now: str | None = None) -> int:
+    from .reminders import overdue_summary_send
+
+    return overdue_summary_send(now=_moment(now))
+
+
+@shared_task(acks_late=True)
+def remind_notices(now: str | None = None) -> int:
+    from .reminders import notices_remind
+
+    return notices_remind(now=_moment(now))

@@ -1,0 +1,60 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Membership, NameChange, Organization, Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "parent"]
+    search_fields = ["name", "code"]
+    list_select_related = ["parent"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "is_active", "created_at", "ended_at"]
+
+
+class NameChangeInline(admin.TabularInline):
+    model = NameChange
+    extra = 0
+    readonly_fields = ["old_name", "new_name", "changed_at", "changed_by"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "credit_code", "region", "parent", "status"]
+    list_filter = ["kind", "status", "region"]
+    search_fields = ["name", "credit_code"]
+    list_select_related = ["region", "parent"]
+    autocomplete_fields = ["parent", "region"]
+    readonly_fields = ["status", "reviewed_at", "reviewed_by", "created_at"]
+    inlines = [MembershipInline, NameChangeInline]
+    fieldsets = [
+        (None, {"fields": ["kind", "name", "credit_code", "region", "parent"]}),
+        (_("联系信息"), {"fields": ["scope", "address", "phone", "contact_person"]}),
+        (_("审核"), {"fields": ["status", "rejection_reason", "reviewed_at", "reviewed_by", "created_at"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The credit code is the unit's identity: fixed once registered.
+        fields = list(self.readonly_fields)
+        if obj and obj.credit_code:
+            fields.append("credit_code")
+        return fields
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organization", "role", "is_active", "created_at"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["user__real_name", "user__mobile", "organization__name"]
+    list_select_related = ["user", "organization"]
+    autocomplete_fields = ["user", "organization"]

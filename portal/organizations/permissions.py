@@ -1,0 +1,74 @@
+"""Who may do what with organizations. Views call these; they never decide on their own."""
+
+from .models import Membership, Organization, OrgKind, Role
+
+
+def _roles(user) -> set[tuple[int, str]]:
+    if not user.is_authenticated:
+        return set()
+    cache = getattr(user, "_membership_cache", None)
+    if cache is None:
+        cache = set(Membership.objects.active().filter(user=user).values_list("organization_id", "role"))
+        user._membership_cache = cache
+    return cache
+
+
+def is_admin(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or any(role == Role.ADMIN for _, role in _roles(user)))
+
+
+def has_role(user, role: str) -> bool:
+    return any(r == role for _, r in _roles(user))
+
+
+def can_review_unit(user, unit: Organization) -> bool:
+    """The unit's supervising department (or an admin) approves or rejects its registration."""
+    if unit.kind != OrgKind.UNIT:
+        return False
+    return is_admin(user) or (unit.parent_id, Role.DEPT_REVIEWER) in _roles(user)
+
+
+def can_manage_unit(user, unit: Organization) -> bool:
+    """The unit's HR officer manages its staff; admins may too."""
+    return is_admin(user) or (unit.pk, Role.UNIT_HR) in _roles(user)
+
+
+def can_manage_staff_member(user, member, unit: Organization) -> bool:
+    if not can_manage_unit(user, unit):
+        return False
+    return Membership.objects.active().filter(user=member, organization=unit).exists()
+
+
+def _resettable_by_officer(member, has_duties_elsewhere: bool) -> bool:
+    return not (member.is_staff or member.is_superuser or has_duties_elsewhere)
+
+
+def can_reset_password(user, member, unit: Organization) -> bool:
+    """A unit's officer resets the passwords of people who are only the unit's staff.
+
+    Someone who also works for a department, a window or the bureau (or may use the admin site)
+    holds more than the unit can vouch for: an officer who could set their password could act
+    in their name there. Their password is reset by an admin.
+    """
+    if not can_manage_staff_member(user, member, unit):
+        return False
+    if is_admin(user):
+        return True
+    elsewhere = Membership.objects.active().filter(user=member).exclude(organization=unit).exists()
+    return _resettable_by_officer(member, elsewhere)
+
+
+def staff_password_resettable(user, unit: Organization, members) -> set[int]:
+    """The ids of these staff members whose password `user` may reset: one query for a whole list."""
+    members = list(members)
+    if not can_manage_unit(user, unit):
+        return set()
+    if is_admin(user):
+        return {m.pk for m in members}
+    elsewhere = set(
+        Membership.objects.active()
+        .filter(user__in=[m.pk for m in members])
+        .exclude(organization=unit)
+        .values_list("user_id", flat=True)
+    )
+    return {m.pk for m in members if _resettable_by_officer(m, m.pk in elsewhere)}

@@ -1,0 +1,61 @@
+"""Reads pages need, already scoped to what the user may see."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from portal.accounts.models import User
+
+from .models import Membership, Organization, OrgStatus, Role
+from .permissions import is_admin
+
+
+def units_for_review(user, *, status: str | None = OrgStatus.PENDING) -> QuerySet[Organization]:
+    """Units whose registration this user reviews: those under the departments they work for."""
+    qs = Organization.objects.units().select_related("region", "parent", "reviewed_by")
+    if not is_admin(user):
+        departments = Membership.objects.active().filter(user=user, role=Role.DEPT_REVIEWER).values("organization")
+        qs = qs.filter(parent__in=departments)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("created_at", "id").prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.active().filter(role=Role.UNIT_HR).select_related("user"),
+            to_attr="officer_memberships",
+        )
+    )
+
+
+def approved_units(*, query: str = "") -> QuerySet[Organization]:
+    qs = Organization.objects.units().approved().select_related("region")
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(credit_code__iexact=query.strip()))
+    return qs.order_by("name")
+
+
+def supervising_departments() -> QuerySet[Organization]:
+    return Organization.objects.departments().approved().select_related("region").order_by("region__code", "name")
+
+
+def units_managed_by(user) -> QuerySet[Organization]:
+    qs = Organization.objects.units().select_related("region", "parent")
+    if is_admin(user):
+        return qs
+    return qs.filter(memberships__user=user, memberships__role=Role.UNIT_HR, memberships__is_active=True)
+
+
+def unit_staff(unit: Organization) -> QuerySet[Membership]:
+    return (
+        Membership.objects.active()
+        .filter(organization=unit, role__in=[Role.APPLICANT, Role.UNIT_HR])
+        .select_related("user")
+        .order_by("role", "user__real_name")
+    )
+
+
+def memberships_of(user) -> QuerySet[Membership]:
+    return Membership.objects.active().filter(user=user).select_related("organization", "organization__region")
+
+
+def applicant_unit(user: User) -> Organization | None:
+    membership = memberships_of(user).filter(role=Role.APPLICANT).first()
+    return membership.organization if membership else None

@@ -1,0 +1,141 @@
+"""Writes about organizations and memberships. One function per write, each atomic."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from portal.accounts.models import User
+from portal.accounts.services import user_create
+from portal.core.identity import normalize_credit_code
+from portal.notifications.triggers import unit_reviewed
+
+from . import permissions
+from .models import Membership, NameChange, Organization, OrgKind, OrgStatus, Role
+
+
+@transaction.atomic
+def applicant_register(
+    *, real_name: str, id_number: str, mobile: str, password: str, unit: Organization, email: str = ""
+) -> User:
+    """A person registers and joins an approved employer unit as an applicant."""
+    unit = Organization.objects.select_for_update().get(pk=unit.pk)
+    if unit.kind != OrgKind.UNIT or unit.status != OrgStatus.APPROVED:
+        raise ValidationError({"unit": _("该单位尚未通过审核，暂不能选择。")})
+    user = user_create(real_name=real_name, id_number=id_number, mobile=mobile, password=password, email=email)
+    Membership.objects.create(user=user, organization=unit, role=Role.APPLICANT)
+    return user
+
+
+@transaction.atomic
+def applicant_join_unit(*, user: User, unit: Organization) -> Membership:
+    """Someone with an account but no unit (removed from one, or changed jobs) joins another."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    unit = Organization.objects.select_for_update().get(pk=unit.pk)
+    if unit.kind != OrgKind.UNIT or unit.status != OrgStatus.APPROVED:
+        raise ValidationError({"unit": _("该单位尚未通过审核，暂不能选择。")})
+    if Membership.objects.active().filter(user=user, role=Role.APPLICANT).exists():
+        raise ValidationError({"unit": _("您已属于一个工作单位；如需调整，请先由原单位经办人将您移出。")})
+    return Membership.objects.create(user=user, organization=unit, role=Role.APPLICANT)
+
+
+@transaction.atomic
+def unit_register(
+    *,
+    name: str,
+    credit_code: str,
+    region,
+    parent: Organization,
+    address: str,
+    phone: str,
+    officer_real_name: str,
+    officer_id_number: str,
+    officer_mobile: str,
+    officer_password: str,
+    officer_email: str = "",
+) -> Organization:
+    """A unit registers itself with its HR officer's account and waits for its supervisor."""
+    if parent.kind != OrgKind.DEPARTMENT or parent.status != OrgStatus.APPROVED:
+        raise ValidationError({"parent": _("请选择有效的主管部门。")})
+    unit = Organization.objects.create(
+        kind=OrgKind.UNIT,
+        name=name.strip(),
+        credit_code=normalize_credit_code(credit_code),
+        region=region,
+        parent=parent,
+        address=address,
+        phone=phone,
+        contact_person=officer_real_name,
+    )
+    officer = user_create(
+        real_name=officer_real_name,
+        id_number=officer_id_number,
+        mobile=officer_mobile,
+        password=officer_password,
+        email=officer_email,
+    )
+    Membership.objects.create(user=officer, organization=unit, role=Role.UNIT_HR)
+    return unit
+
+
+def _locked_unit(unit: Organization) -> Organization:
+    return Organization.objects.select_for_update().get(pk=unit.pk)
+
+
+@transaction.atomic
+def unit_approve(*, unit: Organization, by: User) -> Organization:
+    unit = _locked_unit(unit)
+    if not permissions.can_review_unit(by, unit):
+        raise PermissionDenied
+    if not can_proceed(unit.approve):
+        raise ValidationError(_("该单位当前状态为“%(s)s”，不能重复审核。") % {"s": unit.get_status_display()})
+    unit.approve(by=by)
+    unit.save()
+    unit_reviewed(unit, purpose="unit_approved")
+    return unit
+
+
+@transaction.atomic
+def unit_reject(*, unit: Organization, by: User, reason: str) -> Organization:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写不通过的理由。")})
+    unit = _locked_unit(unit)
+    if not permissions.can_review_unit(by, unit):
+        raise PermissionDenied
+    if not can_proceed(unit.reject):
+        raise ValidationError(_("该单位当前状态为“%(s)s”，不能重复审核。") % {"s": unit.get_status_display()})
+    unit.reject(by=by, reason=reason)
+    unit.save()
+    unit_reviewed(unit, purpose="unit_rejected")
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, unit: Organization, by: User, name: str, address: str, phone: str) -> Organization:
+    """The officer corrects the unit's details; a rejected unit goes back to its supervisor."""
+    unit = _locked_unit(unit)
+    if not permissions.can_manage_unit(by, unit):
+        raise PermissionDenied
+    name = name.strip()
+    if name != unit.name:
+        NameChange.objects.create(organization=unit, old_name=unit.name, new_name=name, changed_by=by)
+        unit.name = name
+    unit.address = address
+    unit.phone = phone
+    if can_proceed(unit.resubmit):
+        unit.resubmit()
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, by: User) -> None:
+    """Remove a person from a unit (the account stays; they can join another unit)."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not permissions.can_manage_unit(by, membership.organization) or membership.user_id == by.pk:
+        raise PermissionDenied
+    membership.is_active = False
+    membership.ended_at = timezone.now()
+    membership.save(update_fields=["is_active", "ended_at"])

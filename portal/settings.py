@@ -1,0 +1,290 @@
+"""Settings for the portal.
+
+Everything that differs between the embedded default (SQLite, eager Celery, local files) and
+production (PostgreSQL, Redis, S3) is read from environment variables; see README.md.
+"""
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from celery.schedules import crontab
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(environ.Env().str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
+
+env = environ.Env()
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one generated once and kept under var/."""
+    if key := env.str("SECRET_KEY", default=""):
+        return key
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "axes",
+    "django_htmx",
+    "portal.core",
+    "portal.accounts",
+    "portal.organizations",
+    "portal.catalog",
+    "portal.notifications",
+    "applications",
+    "reviews",
+    "certificates",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.accounts.middleware.ForcePasswordChangeMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Axes last, as its documentation requires.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "portal.core.context_processors.portal",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the live server of browser tests and the runserver read while a write commits.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL;")
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "portal.accounts.backends.IdNumberOrMobileBackend",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "portal.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "portal.accounts.validators.NotIdentityPasswordValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("id_number", "mobile", "email")},
+    },
+]
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:dashboard"
+LOGOUT_REDIRECT_URL = "core:home"
+
+# Idle sessions end after SESSION_IDLE_MINUTES: the cookie's age is renewed on every request.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Lockout after LOGIN_FAILURE_LIMIT wrong passwords (Kunming: 3), per account.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=3)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "portal.accounts.lockout.canonical_username"
+AXES_LOCKOUT_CALLABLE = "portal.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
+# Kunming locks the account after 3 wrong passwords, whatever the address; per-IP limits would lock
+# out a whole unit behind one NAT gateway.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# Uploaded files are private: never under STATIC/MEDIA URLs; views stream them after a permission check.
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "files")))
+# Never routed: private files are streamed by views after a permission check.
+MEDIA_URL = "/_private/"
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="us-east-1"),
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default=""),
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "signature_version": "s3v4",
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": "/_private/"},
+    }
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {
+        "BACKEND": env.str("STATICFILES_BACKEND", default="whitenoise.storage.CompressedManifestStaticFilesStorage")
+    },
+}
+
+# One cache for all processes when Redis is there (the verification rate limit counts across
+# gunicorn workers); a per-process memory cache in the embedded default.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.str("REDIS_URL", default="")}
+    if env.str("REDIS_URL", default="")
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# Celery: with no broker configured, tasks run eagerly in the web process.
+REDIS_URL = env.str("REDIS_URL", default="")
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Text messages: pluggable backend; the default writes them to the log.
+SMS_BACKEND = env.str("SMS_BACKEND", default="portal.notifications.sms.LoggingSmsBackend")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="【职称申报】")
+PASSWORD_RESET_CODE_MINUTES = env.int("PASSWORD_RESET_CODE_MINUTES", default=10)
+PASSWORD_RESET_CODE_ATTEMPTS = env.int("PASSWORD_RESET_CODE_ATTEMPTS", default=5)
+
+# Notifications (portal/notifications). Outbox rows not queued at commit (broker down) are queued
+# by the dispatcher once NOTIFY_DISPATCH_AFTER_SECONDS old; rows queued but still pending after
+# NOTIFY_REQUEUE_AFTER_SECONDS are queued again (sending is idempotent).
+# The portal's public address: links in e-mail and the certificates' QR codes.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+NOTIFY_SITE_URL = PORTAL_BASE_URL
+NOTIFY_DISPATCH_AFTER_SECONDS = env.int("NOTIFY_DISPATCH_AFTER_SECONDS", default=60)
+NOTIFY_REQUEUE_AFTER_SECONDS = env.int("NOTIFY_REQUEUE_AFTER_SECONDS", default=1800)
+# Reviewers are reminded of applications waiting at their stage longer than this many working days.
+NOTIFY_STAGE_OVERDUE_WORKING_DAYS = env.int("NOTIFY_STAGE_OVERDUE_WORKING_DAYS", default=5)
+# Applicants with unsubmitted drafts are reminded this many days before their window closes.
+NOTIFY_WINDOW_REMINDER_DAYS = [int(d) for d in env.list("NOTIFY_WINDOW_REMINDER_DAYS", default=["7", "1"])]
+CELERY_BEAT_SCHEDULE = {
+    "notifications-dispatch-outbox": {"task": "portal.notifications.tasks.dispatch_outbox", "schedule": 60.0},
+    "notifications-review-digests": {
+        "task": "portal.notifications.tasks.send_review_digests",
+        "schedule": crontab(hour=env.int("NOTIFY_DIGEST_HOUR", default=8), minute=30),
+    },
+    "notifications-closing-windows": {
+        "task": "portal.notifications.tasks.remind_closing_windows",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "notifications-overdue-stages": {
+        # Daily; the task itself skips holidays and counts 调休 working days.
+        "task": "portal.notifications.tasks.remind_overdue_stages",
+        "schedule": crontab(hour=9, minute=15),
+    },
+    "notifications-overdue-summary": {
+        "task": "portal.notifications.tasks.send_overdue_summary",
+        "schedule": crontab(hour=9, minute=30, day_of_week="mon"),
+    },
+    "notifications-notices": {
+        "task": "portal.notifications.tasks.remind_notices",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "applications-release-held-uploads": {
+        "task": "applications.tasks.release_stale_held_uploads",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    # Certificates, receipts and document jobs whose message was lost (broker down at commit).
+    "certificates-issue-missing": {"task": "certificates.tasks.issue_missing_documents", "schedule": 600.0},
+}
+# How many reverse proxies (nginx …) stand in front of the web process: the client address for
+# rate limits is then read from X-Forwarded-For. 0 = clients connect directly.
+REVERSE_PROXY_COUNT = env.int("REVERSE_PROXY_COUNT", default=0)
+# A document job still waiting after this long is queued again by the sweep above.
+DOCUMENT_JOB_STALE_MINUTES = env.int("DOCUMENT_JOB_STALE_MINUTES", default=15)
+
+# Uploaded materials: at most this many bytes each (10 MB: Sichuan, Kunming).
+MATERIAL_MAX_BYTES = env.int("MATERIAL_MAX_MB", default=10) * 1024 * 1024
+
+# Returns and resets together, per application (Kunming: 4); returns of a unit's recommendation
+# after which the application is not accepted again that year (Kunming: 3).
+WORKFLOW_RETURN_LIMIT = env.int("WORKFLOW_RETURN_LIMIT", default=4)
+WORKFLOW_UNIT_RETURN_LIMIT = env.int("WORKFLOW_UNIT_RETURN_LIMIT", default=3)
+# Acceptance numbers, unique per window and year: {year}, {number}, {window} (the window's id).
+ACCEPTANCE_NUMBER_FORMAT = env.str("ACCEPTANCE_NUMBER_FORMAT", default="受理〔{year}〕{number:07d}")
+# Unit public notices last at least this many working days.
+NOTICE_MIN_WORKING_DAYS = env.int("NOTICE_MIN_WORKING_DAYS", default=5)
+
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@zhicheng.local")
+
+PORTAL_NAME = env.str("PORTAL_NAME", default="职称申报服务平台")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "portal": {"handlers": ["console"], "level": env.str("PORTAL_LOG_LEVEL", default="INFO")},
+    },
+}

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("职称申报服务平台 · 管理后台")
+admin.site.site_title = _("职称申报管理后台")
+admin.site.index_title = _("系统配置")
+
+urlpatterns = [
+    path("", include("portal.core.urls")),
+    path("accounts/", include("portal.accounts.urls")),
+    path("units/", include("portal.organizations.urls")),
+    path("applications/", include("applications.urls")),
+    path("", include("reviews.urls")),
+    path("", include("certificates.urls")),
+    path("notifications/", include("portal.notifications.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,296 @@
+"""Reviewer pages: the queue, one application with its decision buttons, batch pass, and the
+applicant's timeline. Every page is scoped: outside a reviewer's scope an application is a 404."""
+
+import shutil
+import subprocess
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_fsm import can_proceed, has_transition_perm
+
+from applications.labels import applicant_label
+from applications.models import Application, State
+from applications.sections import labelled_content
+from applications.selectors import application_for
+from portal.catalog.models import Item, Series, Stage, TitleName
+from portal.core.forms import add_validation_errors
+from portal.core.identity import parse_id_number, validate_mobile
+from portal.organizations.forms import UnitLookupField
+from portal.organizations.permissions import is_admin
+
+from . import selectors, services
+from .permissions import can_view_as_reviewer, reviewer_memberships
+
+
+class QueueFilter(forms.Form):
+    item = forms.ModelChoiceField(label=gettext_lazy("事项"), queryset=Item.objects.all(), required=False)
+    series = forms.ModelChoiceField(label=gettext_lazy("系列"), queryset=Series.objects.all(), required=False)
+    state = forms.ChoiceField(label=gettext_lazy("状态"), choices=[("", "---------"), *State.choices], required=False)
+    date_from = forms.DateField(
+        label=gettext_lazy("提交日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=gettext_lazy("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    scope = forms.ChoiceField(
+        label=gettext_lazy("范围"),
+        choices=[("waiting", gettext_lazy("待我处理")), ("all", gettext_lazy("全部已提交"))],
+        required=False,
+    )
+
+
+def _reviewer_or_404(user):
+    if not reviewer_memberships(user):
+        raise Http404
+
+
+@login_required
+def queue(request):
+    _reviewer_or_404(request.user)
+    form = QueueFilter(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    applications = selectors.review_queue(
+        request.user,
+        waiting_only=filters.get("scope") != "all",
+        item=filters.get("item") and filters["item"].pk,
+        series=filters.get("series") and filters["series"].pk,
+        state=filters.get("state") or None,
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+    )
+    page = Paginator(applications, 50).get_page(request.GET.get("page"))
+    return render(request, "reviews/queue.html", {"page": page, "filter_form": form})
+
+
+@login_required
+@require_POST
+def batch(request):
+    _reviewer_or_404(request.user)
+    opinion = request.POST.get("opinion", "").strip()
+    ids = [int(i) for i in request.POST.getlist("application") if i.isdigit()]
+    if not opinion:
+        messages.error(request, _("批量通过也须填写审核意见。"))
+    elif not ids:
+        messages.error(request, _("请勾选要通过的申报。"))
+    else:
+        done, refused = services.batch_pass(application_ids=ids, user=request.user, opinion=opinion)
+        if done:
+            messages.success(request, _("已通过 %(n)d 份申报。") % {"n": len(done)})
+        for application_id, reason in refused:
+            messages.error(request, _("申报 %(id)d 未处理：%(r)s") % {"id": application_id, "r": reason})
+    return redirect("reviews:queue")
+
+
+def _review_page(request, application, *, status=200, opinion=""):
+    steps = services.available_steps(request.user, application)
+    return render(
+        request,
+        "reviews/review_detail.html",
+        {
+            "application": application,
+            "content": labelled_content(application.filed_content or {}),
+            "history": selectors.application_history(application),
+            "steps": steps,
+            "committee_step": any(
+                t.name == "committee_conclude" for t in application.get_available_user_state_transitions(request.user)
+            ),
+            "opinion": opinion,
+            "applicant_label": applicant_label(application),
+        },
+        status=status,
+    )
+
+
+def _visible(request, pk) -> Application:
+    application = selectors.application_for_review(pk)
+    # Admins see every filed application; a first draft is the applicant's alone, for everyone.
+    admin_view = is_admin(request.user) and application is not None and application.submitted_at is not None
+    if application is None or not (can_view_as_reviewer(request.user, application) or admin_view):
+        raise Http404
+    return application
+
+
+@login_required
+def detail(request, pk):
+    return _review_page(request, _visible(request, pk))
+
+
+@login_required
+@require_POST
+def decide(request, pk):
+    application = _visible(request, pk)
+    step = request.POST.get("step", "")
+    opinion = request.POST.get("opinion", "")
+    if step == "committee_conclude":
+        try:
+            votes = [int(request.POST.get(name) or 0) for name in ("votes_for", "votes_against", "abstentions")]
+        except ValueError:
+            votes = [-1, -1, -1]  # refused by the service, after it has checked who is asking
+        try:
+            services.committee_record(
+                application_id=application.pk,
+                user=request.user,
+                votes_for=votes[0],
+                votes_against=votes[1],
+                abstentions=votes[2],
+                opinion=opinion.strip(),
+                expected_state=request.POST.get("expected_state") or None,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return _review_page(request, application, status=400, opinion=opinion)
+        except services.WorkflowRefused as refusal:
+            messages.error(request, refusal.message)
+            return redirect("reviews:detail", pk=application.pk)
+        messages.success(request, _("评审结果已录入。"))
+        return redirect("reviews:detail", pk=application.pk)
+    try:
+        application = services.fire(
+            application_id=application.pk,
+            user=request.user,
+            step=step,
+            opinion=opinion,
+            expected_state=request.POST.get("expected_state") or None,
+        )
+    except ValidationError:
+        messages.error(request, _("请填写审核意见。"))
+        return _review_page(request, application, status=400, opinion=opinion)
+    except services.WorkflowRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("reviews:detail", pk=application.pk)
+    messages.success(
+        request,
+        _("已处理：%(step)s。当前状态：%(state)s。")
+        % {"step": services.STEPS[step].label, "state": application.get_state_display()},
+    )
+    if can_view_as_reviewer(request.user, application):
+        return redirect("reviews:detail", pk=application.pk)
+    return redirect("reviews:queue")
+
+
+@login_required
+def timeline(request, pk):
+    """The applicant's view: where the file is now, and every step with time, organisation and opinion."""
+    application = application_for(request.user, pk)
+    records = [r for r in selectors.application_history(application) if r.action != "refused"]
+    stage_labels = dict(Stage.choices)
+    return render(
+        request,
+        "reviews/timeline.html",
+        {
+            "application": application,
+            "records": records,
+            "applicant_label": applicant_label(application),
+            "route": [stage_labels.get(stage, stage) for stage in application.route],
+            "can_withdraw": application.submitted_at is not None
+            and can_proceed(application.withdraw)
+            and has_transition_perm(application.withdraw, request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    application = application_for(request.user, pk)
+    try:
+        services.application_withdraw(
+            application_id=application.pk, user=request.user, reason=request.POST.get("reason", "")
+        )
+    except services.WorkflowRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("申报已撤回。"))
+    return redirect("applications:timeline", pk=application.pk)
+
+
+def workflow_dot() -> str:
+    """The state machine as Graphviz DOT, read from the transitions declared on Application."""
+    field = Application._meta.get_field("state")
+    labels = dict(State.choices)
+    edges = []
+    for transition in field.get_all_transitions(Application):
+        targets = getattr(transition.target, "allowed_states", None) or [transition.target]
+        sources = list(labels) if transition.source == "*" else [transition.source]
+        for source in sources:
+            for target in targets:
+                edge = f'  {source} -> {target} [label="{transition.name}"];'
+                if source in labels and target in labels and source != target and edge not in edges:
+                    edges.append(edge)
+    nodes = [f'  {value} [label="{label}"];' for value, label in labels.items()]
+    header = [
+        "digraph workflow {",
+        "  rankdir=LR;",
+        '  node [shape=box, style=rounded, fontname="Noto Sans CJK SC"];',
+        '  edge [fontname="Noto Sans CJK SC", fontsize=10];',
+    ]
+    return "\n".join([*header, *nodes, *edges, "}"])
+
+
+@login_required
+def workflow_diagram(request):
+    if not is_admin(request.user):
+        raise Http404
+    dot = workflow_dot()
+    if request.GET.get("format") == "svg":
+        if not shutil.which("dot"):
+            raise Http404
+        svg = subprocess.run(["dot", "-Tsvg"], input=dot.encode(), capture_output=True, check=True, timeout=20).stdout
+        return HttpResponse(svg, content_type="image/svg+xml")
+    return render(request, "reviews/workflow.html", {"dot": dot, "has_graphviz": bool(shutil.which("dot"))})
+
+
+class OfflineForm(forms.Form):
+    unit = UnitLookupField(label=gettext_lazy("工作单位（全称或统一社会信用代码）"), max_length=200)
+    real_name = forms.CharField(label=gettext_lazy("姓名"), max_length=50)
+    id_number = forms.CharField(label=gettext_lazy("身份证号码"), max_length=18)
+    mobile = forms.CharField(label=gettext_lazy("手机号码"), max_length=11, validators=[validate_mobile])
+    title = forms.ModelChoiceField(
+        label=gettext_lazy("职称（系列 · 名称）"),
+        queryset=TitleName.objects.select_related("series", "level").order_by("series__number", "-level__rank"),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("纸质材料核验情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500
+    )
+
+    def clean_id_number(self):
+        return parse_id_number(self.cleaned_data["id_number"]).number
+
+
+@login_required
+def offline_new(request):
+    from .offline import PAPER_CHECKLIST, offline_record
+
+    if not any(m.role == "window_staff" for m in reviewer_memberships(request.user)):
+        raise Http404
+    item = Item.objects.filter(online=False, is_active=True).order_by("order").first()
+    form = OfflineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and item is not None:
+        c = form.cleaned_data
+        try:
+            application = offline_record(
+                user=request.user,
+                item=item,
+                unit=c["unit"],
+                id_number=c["id_number"],
+                real_name=c["real_name"],
+                mobile=c["mobile"],
+                series=c["title"].series,
+                level=c["title"].level,
+                title=c["title"],
+                note=c["note"],
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        except PermissionDenied:
+            form.add_error("unit", _("该单位不在本窗口的受理范围内。"))
+        else:
+            messages.success(request, _("已录入并受理，受理号：%(n)s。") % {"n": application.acceptance_number})
+            return redirect("reviews:detail", pk=application.pk)
+    return render(request, "reviews/offline_new.html", {"form": form, "item": item, "checklist": PAPER_CHECKLIST})

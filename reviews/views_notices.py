@@ -1,0 +1,218 @@
+"""Pages of the unit public notice: the HR officer's notices (list, publish, detail, result) and
+the public list of running notices. Thin: parse, call one service in reviews.notices, render."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from portal.core.forms import add_validation_errors
+
+from . import notices as services
+from .models import NoticeResult
+
+PUBLIC_PAGE_SIZE = 10
+MAX_WORKING_DAYS = 60
+
+
+class NoticeOpenForm(forms.Form):
+    applications = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("公示人员"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("请选择公示人员。")},
+    )
+    title = forms.CharField(
+        label=gettext_lazy("公示标题"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("留空则自动生成，如“关于张三等3人申报职称的公示”。"),
+    )
+    content = forms.CharField(label=gettext_lazy("公示内容"), widget=forms.Textarea(attrs={"rows": 5}))
+    contact_person = forms.CharField(label=gettext_lazy("联系人"), max_length=50)
+    phone = forms.CharField(
+        label=gettext_lazy("联系电话"), max_length=30, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    start_date = forms.DateField(label=gettext_lazy("公示开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    working_days = forms.IntegerField(
+        label=gettext_lazy("公示工作日数"),
+        min_value=1,
+        max_value=MAX_WORKING_DAYS,
+        help_text=gettext_lazy("按工作日计算，法定节假日不计入，调休上班日计入。"),
+    )
+
+    def __init__(self, *args, unit, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = services.applications_awaiting_notice(unit)
+        self.initial.setdefault("content", _DEFAULT_CONTENT)
+        self.initial.setdefault("contact_person", user.real_name)
+        self.initial.setdefault("phone", unit.phone)
+        self.initial.setdefault("start_date", timezone.localdate().isoformat())
+        self.initial.setdefault("working_days", settings.NOTICE_MIN_WORKING_DAYS)
+
+    def selected_ids(self) -> list[str]:
+        return [str(v) for v in self.data.getlist("applications")] if self.is_bound else []
+
+
+_DEFAULT_CONTENT = gettext_lazy(
+    "根据职称评审工作有关规定，经本单位审核，现将以下人员申报职称的有关情况予以公示。"
+    "公示期间，如对公示对象的申报材料、业绩成果等有异议，请以书面或电话形式向联系人反映。"
+    "反映问题应实事求是，并提供真实姓名和联系方式。"
+)
+
+
+class NoticeConcludeForm(forms.Form):
+    result = forms.ChoiceField(
+        label=gettext_lazy("公示结果"),
+        choices=[
+            (NoticeResult.NO_OBJECTION, NoticeResult.NO_OBJECTION.label),
+            (NoticeResult.OBJECTION_UPHELD, NoticeResult.OBJECTION_UPHELD.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=gettext_lazy("结果说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("异议成立时必填：异议内容及核实情况。"),
+    )
+
+
+def _units_or_404(request):
+    units = services.officer_units(request.user)
+    if not units:
+        raise Http404
+    return units
+
+
+def _chosen_unit(units, value):
+    if value in (None, ""):
+        return units[0]
+    unit = next((u for u in units if str(u.pk) == str(value)), None)
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def _render_list(request, *, unit, units, form, status=200):
+    context = {
+        "unit": unit,
+        "units": units,
+        "form": form,
+        "awaiting": list(form.fields["applications"].queryset),
+        "selected": form.selected_ids(),
+        "notices": services.unit_notices(unit),
+        "today": timezone.localdate(),
+        "min_days": settings.NOTICE_MIN_WORKING_DAYS,
+    }
+    return render(request, "reviews/notice_list.html", context, status=status)
+
+
+@login_required
+def notice_list(request):
+    units = _units_or_404(request)
+    unit = _chosen_unit(units, request.GET.get("unit"))
+    form = NoticeOpenForm(unit=unit, user=request.user)
+    return _render_list(request, unit=unit, units=units, form=form)
+
+
+@login_required
+@require_POST
+def notice_create(request):
+    units = _units_or_404(request)
+    unit = _chosen_unit(units, request.POST.get("unit"))
+    form = NoticeOpenForm(request.POST, unit=unit, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            notice = services.notice_open(
+                unit=unit,
+                user=request.user,
+                applications=data["applications"],
+                title=data["title"],
+                content=data["content"],
+                contact_person=data["contact_person"],
+                phone=data["phone"],
+                start_date=data["start_date"],
+                working_days=data["working_days"],
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("公示已发布，公示期 %(start)s 至 %(end)s（%(days)s个工作日）。")
+                % {
+                    "start": notice.start_date.isoformat(),
+                    "end": notice.end_date.isoformat(),
+                    "days": notice.working_days,
+                },
+            )
+            return redirect("reviews:notice_detail", pk=notice.pk)
+    return _render_list(request, unit=unit, units=units, form=form, status=400)
+
+
+def _notice_or_404(request, pk):
+    notice = services.notice_for_officer(request.user, pk)
+    if notice is None:
+        raise Http404
+    return notice
+
+
+def _render_detail(request, notice, form=None, status=200):
+    today = timezone.localdate()
+    can_conclude = notice.result == NoticeResult.PENDING and notice.has_ended(today)
+    if can_conclude and form is None:
+        form = NoticeConcludeForm()
+    return render(
+        request,
+        "reviews/notice_detail.html",
+        {"notice": notice, "form": form if can_conclude else None, "today": today},
+        status=status,
+    )
+
+
+@login_required
+def notice_detail(request, pk):
+    return _render_detail(request, _notice_or_404(request, pk))
+
+
+@login_required
+@require_POST
+def notice_conclude(request, pk):
+    notice = _notice_or_404(request, pk)
+    form = NoticeConcludeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.notice_conclude(
+                notice=notice, user=request.user, result=form.cleaned_data["result"], note=form.cleaned_data["note"]
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                # Refused as a whole (too early, already recorded): say so on the notice page.
+                messages.error(request, " ".join(error.messages))
+                return redirect("reviews:notice_detail", pk=notice.pk)
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, _("已登记公示结果。"))
+            return redirect("reviews:notice_detail", pk=notice.pk)
+    return _render_detail(request, notice, form, status=400)
+
+
+def public_notices(request):
+    """Running notices of every unit, for anyone: names and applied titles only, never ID or
+    phone numbers of applicants."""
+    page = Paginator(services.public_open_notices(), PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reviews/public_notices.html", {"page": page, "today": timezone.localdate()})

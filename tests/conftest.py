@@ -1,0 +1,102 @@
+import os
+import uuid
+
+import pytest
+
+pytest_plugins = ["tests.plugins.realstack"]
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Tests never need a collected static manifest, and fast hashing keeps the suite quick.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # WhiteNoise warns on every request when STATIC_ROOT is missing (collectstatic never runs for
+    # tests; the static views serve from the app folders).
+    os.makedirs(settings.STATIC_ROOT, exist_ok=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the catalogue once per test database; tests that flush it reload it via `catalog`."""
+    from portal.catalog.loader import load_catalog
+
+    with django_db_blocker.unblock():
+        load_catalog()
+
+
+@pytest.fixture
+def catalog(db):
+    """The catalogue and the Kunming organisation skeleton (reloaded if a transactional test flushed it)."""
+    from portal.catalog.loader import load_catalog
+    from portal.catalog.models import Committee
+
+    if not Committee.objects.exists():
+        load_catalog()
+
+
+@pytest.fixture
+def demo(catalog):
+    """The demo data set: one account per role (see portal/core/demo.py)."""
+    from portal.core.demo import load_demo
+
+    return {a.role: a for a in load_demo(with_applications=False)}
+
+
+@pytest.fixture
+def as_role(client, demo):
+    """`as_role("unit_hr")`: the test client logged in as that demo account ("anonymous": logged out)."""
+    from portal.accounts.models import User
+    from portal.core.demo import ACCOUNTS
+
+    ids = {str(account.role): account.id_number for account in ACCOUNTS}
+
+    def login(role):
+        client.logout()
+        if role != "anonymous":
+            client.force_login(User.objects.get(id_number=ids[role]))
+        return client
+
+    return login
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a request with another Accept-Language (or the
+    language switcher) leaves its language active in the thread after the response."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(settings):
+    """Each test counts in a cache of its own: a key prefix of its own. In the real stack the cache is
+    one Redis database shared by every xdist worker and the Celery broker, so no test may clear it."""
+    settings.CACHES = {
+        alias: {**options, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"} for alias, options in settings.CACHES.items()
+    }
+
+
+@pytest.fixture(autouse=True)
+def _private_media(request, settings, tmp_path):
+    """Each test stores files in a place of its own: a temporary folder, or an S3 key prefix
+    (xdist workers share one bucket and their application ids overlap). Not for tests with a
+    real Celery worker: that process stores where the settings say, and the test reads there."""
+    if "celery_worker_process" in request.fixturenames:
+        return
+    default = settings.STORAGES["default"]
+    if default["BACKEND"].endswith("FileSystemStorage"):
+        options = {**default["OPTIONS"], "location": str(tmp_path / "files")}
+    else:
+        options = {**default["OPTIONS"], "location": f"tests/{uuid.uuid4().hex}"}
+    settings.STORAGES = {**settings.STORAGES, "default": {**default, "OPTIONS": options}}

@@ -1,0 +1,184 @@
+"""Every page, as every role: what each may open, and that nobody sees another organisation's data."""
+
+import pytest
+from django.urls import reverse
+
+from portal.accounts.models import User
+from portal.organizations.models import Organization
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "applicant", "unit_hr", "dept_reviewer", "window_staff", "bureau_approver", "admin"]
+DEMO_MOBILES = {
+    "applicant": "13800000001",
+    "unit_hr": "13800000002",
+    "dept_reviewer": "13800000003",
+    "window_staff": "13800000004",
+    "bureau_approver": "13800000005",
+    "admin": "13800000006",
+}
+PUBLIC = [
+    "core:home",
+    "core:committees",
+    "core:series",
+    "core:hr_offices",
+    "accounts:register",
+    "organizations:unit_register",
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_public_pages_open_for_everyone(as_role, role):
+    client = as_role(role)
+    for name in PUBLIC:
+        assert client.get(reverse(name)).status_code == 200, name
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_dashboard_shows_each_roles_own_section(as_role, role):
+    client = as_role(role)
+    response = client.get(reverse("core:dashboard"))
+    if role == "anonymous":
+        assert response.status_code == 302 and reverse("accounts:login") in response.url
+        return
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="role-{role}"' in page
+    for other in DEMO_MOBILES:
+        if other != role:
+            assert f'id="role-{other}"' not in page
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_unit_staff_page_only_for_its_officer_and_admin(as_role, role):
+    unit = Organization.objects.get(name="昆明市第一中学")
+    response = as_role(role).get(reverse("organizations:unit_staff", args=[unit.pk]))
+    expected = {"unit_hr": 200, "admin": 200, "anonymous": 302}.get(role, 404)
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_unit_review_page_only_for_department_reviewers_and_admin(as_role, role):
+    response = as_role(role).get(reverse("organizations:unit_review_list"))
+    expected = {"dept_reviewer": 200, "admin": 200, "anonymous": 302}.get(role, 403)
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_staff_actions_only_for_officer_and_admin(as_role, role):
+    unit = Organization.objects.get(name="昆明市第一中学")
+    applicant = User.objects.get(mobile=DEMO_MOBILES["applicant"])
+    for name in ["organizations:staff_unlock", "organizations:staff_reset_password"]:
+        response = as_role(role).post(reverse(name, args=[unit.pk, applicant.pk]))
+        expected = {"unit_hr": 302, "admin": 302, "anonymous": 302}.get(role, 404)
+        assert response.status_code == expected, (name, role)
+        if role == "anonymous":
+            assert reverse("accounts:login") in response.url
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_site_only_for_admin(as_role, role):
+    response = as_role(role).get(reverse("admin:index"))
+    assert response.status_code == (200 if role == "admin" else 302)
+
+
+def test_admin_pages_are_in_chinese(as_role):
+    client = as_role("admin")
+    for name in [
+        "admin:index",
+        "admin:catalog_committee_changelist",
+        "admin:catalog_series_changelist",
+        "admin:catalog_item_changelist",
+        "admin:catalog_applicationwindow_changelist",
+        "admin:organizations_organization_changelist",
+        "admin:accounts_user_changelist",
+        "admin:notifications_smsmessage_changelist",
+    ]:
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        assert "管理" in response.content.decode() or "修改" in response.content.decode()
+
+
+@pytest.fixture
+def filed(demo):
+    from tests.workflow_helpers import submitted
+
+    return submitted("initial_recognition")
+
+
+# Expected status per role for each page about one filed application of the demo applicant.
+# Every demo reviewer's scope covers it (their unit, its department, Kunming's window and bureau):
+# they may read it at any stage; only the stage's reviewer may act (see below). Reviewers of
+# other units, departments or regions get 404 (tests/test_workflow.py).
+IN_SCOPE = {
+    "anonymous": 302,
+    "applicant": 200,
+    "unit_hr": 200,
+    "dept_reviewer": 200,
+    "window_staff": 200,
+    "bureau_approver": 200,
+    "admin": 200,
+}
+APPLICATION_PAGES = {
+    "reviews:detail": {**IN_SCOPE, "applicant": 404},
+    "applications:timeline": IN_SCOPE,
+    "applications:checklist": IN_SCOPE,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_application_pages_as_every_role(as_role, filed, role):
+    client = as_role(role)
+    for name, expected in APPLICATION_PAGES.items():
+        response = client.get(reverse(name, args=[filed.pk]))
+        assert response.status_code == expected[role], (name, role, response.status_code)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reviewer_pages_as_every_role(as_role, role):
+    client = as_role(role)
+    expectations = {
+        "reviews:queue": {"anonymous": 302, "applicant": 404, "admin": 404},
+        "reviews:notice_list": {
+            "anonymous": 302,
+            "applicant": 404,
+            "dept_reviewer": 404,
+            "window_staff": 404,
+            "bureau_approver": 404,
+            "admin": 404,
+        },
+        "reviews:offline_new": {
+            "anonymous": 302,
+            "applicant": 404,
+            "unit_hr": 404,
+            "dept_reviewer": 404,
+            "bureau_approver": 404,
+            "admin": 404,
+        },
+        "reviews:workflow": {
+            "anonymous": 302,
+            "applicant": 404,
+            "unit_hr": 404,
+            "dept_reviewer": 404,
+            "window_staff": 404,
+            "bureau_approver": 404,
+        },
+        "reviews:public_notices": {},
+    }
+    for name, expected in expectations.items():
+        response = client.get(reverse(name))
+        assert response.status_code == expected.get(role, 200), (name, role, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "role", ["anonymous", "applicant", "dept_reviewer", "window_staff", "bureau_approver", "admin"]
+)
+def test_only_the_stage_reviewer_can_decide(as_role, filed, role):
+    from applications.models import Application
+
+    response = as_role(role).post(
+        reverse("reviews:decide", args=[filed.pk]),
+        {"step": "unit_recommend", "opinion": "同意", "expected_state": "unit_review"},
+    )
+    assert response.status_code in (302, 404)
+    assert Application.objects.get(pk=filed.pk).state == "unit_review"

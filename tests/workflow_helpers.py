@@ -1,0 +1,43 @@
+"""Applications at any point of their route, for workflow tests."""
+
+from applications import filing
+from applications.models import Application
+from portal.accounts.models import User
+from portal.catalog.models import Item, Level, Series, TitleName
+from reviews import services
+from tests.filing_helpers import fill_everything, teacher_evaluation
+
+DEMO = {
+    "applicant": "13800000001",
+    "unit_hr": "13800000002",
+    "dept_reviewer": "13800000003",
+    "window_staff": "13800000004",
+    "bureau_approver": "13800000005",
+    "admin": "13800000006",
+}
+
+
+def user(role) -> User:
+    return User.objects.get(mobile=DEMO[role])
+
+
+def start(item_code: str, applicant=None) -> Application:
+    applicant = applicant or user("applicant")
+    if item_code == "evaluation":
+        return teacher_evaluation(applicant)
+    series = Series.objects.get(name="中小学教师")
+    level = Level.objects.get(code="zhuli" if item_code == "initial_recognition" else "zhongji")
+    title = TitleName.objects.filter(series=series, level=level).first()
+    return filing.application_start(
+        user=applicant, item=Item.objects.get(code=item_code), series=series, level=level, title=title
+    )
+
+
+def submitted(item_code: str, applicant=None) -> Application:
+    application = fill_everything(start(item_code, applicant))
+    application, _ = filing.application_submit(application=application, user=application.applicant)
+    return application
+
+
+def step(application, role, name, opinion="同意", **kwargs) -> Application:
+    return services.fire(application_id=application.pk, user=user(role), step=name, opinion=opinion, **kwargs)
