@@ -56,13 +56,14 @@ def _accepted_this_year(application) -> bool:
 
 
 def _notice_passed(application) -> bool:
-    """A notice opened since the last submission ended without objection (an older one does not count)."""
+    """A notice opened since the last submission ended with no objection upheld against this
+    applicant (an older notice does not count; another person's upheld objection does not either)."""
     notice = application.current_notice
     return (
         notice is not None
-        and notice.result == "no_objection"
         and application.submitted_at is not None
         and notice.created_at >= application.submitted_at
+        and notice.passed(application)
     )
 
 

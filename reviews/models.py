@@ -111,6 +111,11 @@ class UnitNotice(models.Model):
     calendar_note = models.CharField(_("日历说明"), max_length=200, blank=True)
     result = models.CharField(_("公示结果"), max_length=20, choices=NoticeResult.choices, default=NoticeResult.PENDING)
     result_note = models.TextField(_("结果说明"), blank=True)
+    # Objections are about people: with OBJECTION_UPHELD, these applicants may not be recommended
+    # this round; everyone else in the notice passed it.
+    objections = models.ManyToManyField(
+        Application, related_name="upheld_objections", blank=True, verbose_name=_("异议成立人员")
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     concluded_at = models.DateTimeField(null=True, blank=True)
@@ -125,6 +130,12 @@ class UnitNotice(models.Model):
 
     def has_ended(self, today=None) -> bool:
         return (today or timezone.localdate()) > self.end_date
+
+    def passed(self, application) -> bool:
+        """Concluded, and no objection against this applicant was upheld."""
+        if self.result == NoticeResult.PENDING:
+            return False
+        return self.result == NoticeResult.NO_OBJECTION or not self.objections.filter(pk=application.pk).exists()
 
 
 class Holiday(models.Model):

@@ -60,9 +60,15 @@ def default_notice_title(applications) -> str:
 
 
 def _passed_notice_this_round():
-    """A concluded no-objection notice opened after the application's latest submission."""
-    return UnitNotice.objects.filter(
-        applications=OuterRef("pk"), result=NoticeResult.NO_OBJECTION, created_at__gte=OuterRef("submitted_at")
+    """A concluded notice opened after the application's latest submission, with no objection
+    upheld against that application (`UnitNotice.passed` as a subquery)."""
+    upheld_here = UnitNotice.objections.through.objects.filter(
+        unitnotice_id=OuterRef("pk"), application_id=OuterRef(OuterRef("pk"))
+    )
+    return (
+        UnitNotice.objects.filter(applications=OuterRef("pk"), created_at__gte=OuterRef("submitted_at"))
+        .exclude(result=NoticeResult.PENDING)
+        .exclude(Exists(upheld_here))
     )
 
 
@@ -171,8 +177,18 @@ def notice_open(
 
 @transaction.atomic
 def notice_conclude(
-    *, notice: UnitNotice, user, result: str, note: str = "", today: datetime.date | None = None
+    *,
+    notice: UnitNotice,
+    user,
+    result: str,
+    note: str = "",
+    objections=(),
+    today: datetime.date | None = None,
 ) -> UnitNotice:
+    """Record the result. Objections are upheld against people, not notices: with
+    OBJECTION_UPHELD, `objections` names the applicants concerned (the only one, when the notice
+    has one) and everyone else in the notice has passed it. The note explains an upheld objection
+    and goes only onto the records of the people it concerns."""
     notice = UnitNotice.objects.select_for_update().select_related("unit").get(pk=notice.pk)
     if not can_manage_notices(user, notice.unit):
         raise PermissionDenied
@@ -183,16 +199,33 @@ def notice_conclude(
     if result not in (NoticeResult.NO_OBJECTION, NoticeResult.OBJECTION_UPHELD):
         raise ValidationError({"result": _("请选择公示结果。")})
     note = (note or "").strip()
-    if result == NoticeResult.OBJECTION_UPHELD and not note:
-        raise ValidationError({"note": _("异议成立时须写明异议内容及核实情况。")})
+    members = list(notice.applications.order_by("pk"))
+    chosen = {getattr(a, "pk", a) for a in objections}
+    errors = {}
+    if result == NoticeResult.OBJECTION_UPHELD:
+        if not chosen and len(members) == 1:
+            chosen = {members[0].pk}
+        if not chosen:
+            errors["objections"] = _("请勾选异议成立的人员。")
+        elif not chosen <= {a.pk for a in members}:
+            errors["objections"] = _("所选人员不在本次公示中。")
+        if not note:
+            errors["note"] = _("异议成立时须写明异议内容及核实情况。")
+    elif chosen:
+        errors["objections"] = _("公示无异议时不应勾选异议成立人员。")
+    if errors:
+        raise ValidationError(errors)
     notice.result = result
     notice.result_note = note
     notice.concluded_at = timezone.now()
     notice.save(update_fields=["result", "result_note", "concluded_at"])
+    notice.objections.set([a for a in members if a.pk in chosen])
 
-    label = notice.get_result_display()
-    opinion = _("%(result)s：%(note)s") % {"result": label, "note": note} if note else str(label)
-    for application in notice.applications.order_by("pk"):
+    passed = str(NoticeResult.NO_OBJECTION.label)
+    if note and result == NoticeResult.NO_OBJECTION:
+        passed = _("%(result)s：%(note)s") % {"result": passed, "note": note}
+    upheld = _("%(result)s：%(note)s") % {"result": NoticeResult.OBJECTION_UPHELD.label, "note": note}
+    for application in members:
         # The result does not move the application; the unit recommends (or returns) it next.
         audit(
             application,
@@ -201,7 +234,7 @@ def notice_conclude(
             organization=notice.unit,
             action=Action.NOTICE_RESULT,
             from_state=application.state,
-            opinion=opinion,
+            opinion=upheld if application.pk in chosen else passed,
         )
     return notice
 

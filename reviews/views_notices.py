@@ -78,12 +78,26 @@ class NoticeConcludeForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
+    objections = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("异议成立人员"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("异议成立时勾选所涉人员；未勾选的人员视为公示无异议。"),
+        error_messages={"invalid_choice": gettext_lazy("所选人员不在本次公示中。")},
+    )
     note = forms.CharField(
         label=gettext_lazy("结果说明"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("异议成立时必填：异议内容及核实情况。"),
+        help_text=gettext_lazy("异议成立时必填：异议内容及核实情况（只记入所涉人员的审核记录）。"),
     )
+
+    def __init__(self, *args, notice, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["objections"]
+        field.queryset = notice.applications.select_related("applicant", "title").order_by("applicant__real_name", "pk")
+        field.label_from_instance = lambda a: f"{a.applicant.real_name}（{a.title.name}）"
 
 
 def _units_or_404(request):
@@ -173,11 +187,12 @@ def _render_detail(request, notice, form=None, status=200):
     today = timezone.localdate()
     can_conclude = notice.result == NoticeResult.PENDING and notice.has_ended(today)
     if can_conclude and form is None:
-        form = NoticeConcludeForm()
+        form = NoticeConcludeForm(notice=notice)
+    upheld = set(notice.objections.values_list("pk", flat=True)) if notice.result != NoticeResult.PENDING else set()
     return render(
         request,
         "reviews/notice_detail.html",
-        {"notice": notice, "form": form if can_conclude else None, "today": today},
+        {"notice": notice, "form": form if can_conclude else None, "today": today, "upheld": upheld},
         status=status,
     )
 
@@ -191,11 +206,15 @@ def notice_detail(request, pk):
 @require_POST
 def notice_conclude(request, pk):
     notice = _notice_or_404(request, pk)
-    form = NoticeConcludeForm(request.POST)
+    form = NoticeConcludeForm(request.POST, notice=notice)
     if form.is_valid():
         try:
             services.notice_conclude(
-                notice=notice, user=request.user, result=form.cleaned_data["result"], note=form.cleaned_data["note"]
+                notice=notice,
+                user=request.user,
+                result=form.cleaned_data["result"],
+                note=form.cleaned_data["note"],
+                objections=form.cleaned_data["objections"],
             )
         except PermissionDenied:
             raise Http404 from None

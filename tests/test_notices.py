@@ -391,21 +391,89 @@ def test_no_objection_lets_the_unit_recommend(unit_setup):
     assert caught.value.message_dict["applications"] == ["张三的公示已结束且无异议，请推荐上报。"]
 
 
-def test_objection_upheld_needs_a_note_and_keeps_recommendation_closed(unit_setup):
+def test_objection_upheld_needs_the_people_and_a_note(unit_setup):
     unit, officer, applications = unit_setup
     notice = past_notice(unit, officer, applications)
     with pytest.raises(ValidationError) as caught:
         notices.notice_conclude(notice=notice, user=officer, result="objection_upheld", note=" ", today=D(2025, 10, 10))
-    assert "note" in caught.value.message_dict
+    assert caught.value.message_dict == {
+        "objections": ["请勾选异议成立的人员。"],
+        "note": ["异议成立时须写明异议内容及核实情况。"],
+    }
+    other = in_notice_stage(member("applicant", unit, real_name="赵六"))  # same unit, not in this notice
+    with pytest.raises(ValidationError) as caught:
+        notices.notice_conclude(
+            notice=notice, user=officer, result="objection_upheld", note="x", objections=[other], today=D(2025, 10, 10)
+        )
+    assert caught.value.message_dict == {"objections": ["所选人员不在本次公示中。"]}
+    with pytest.raises(ValidationError) as caught:
+        notices.notice_conclude(
+            notice=notice, user=officer, result="no_objection", objections=[applications[0]], today=D(2025, 10, 10)
+        )
+    assert caught.value.message_dict == {"objections": ["公示无异议时不应勾选异议成立人员。"]}
+    notice.refresh_from_db()
+    assert notice.result == NoticeResult.PENDING and not notice.objections.exists()
+    assert not ReviewRecord.objects.filter(action=Action.NOTICE_RESULT).exists()
+
+
+def test_an_upheld_objection_stops_only_the_person_it_concerns(unit_setup):
+    unit, officer, applications = unit_setup
+    zhang, wang = applications
+    notice = past_notice(unit, officer, applications)
     notices.notice_conclude(
-        notice=notice, user=officer, result="objection_upheld", note="论文存在抄袭，经核实属实。", today=D(2025, 10, 10)
+        notice=notice,
+        user=officer,
+        result="objection_upheld",
+        note="论文存在抄袭，经核实属实。",
+        objections=[zhang],
+        today=D(2025, 10, 10),
     )
-    for application in applications:
-        application = Application.objects.get(pk=application.pk)
-        assert application.current_notice.result == "objection_upheld"
-        assert not can_proceed(application.notice_recommend)
-    record = ReviewRecord.objects.filter(action=Action.NOTICE_RESULT).first()
-    assert record.opinion == "异议成立：论文存在抄袭，经核实属实。"
+    zhang, wang = (Application.objects.get(pk=a.pk) for a in applications)
+    assert not can_proceed(zhang.notice_recommend)
+    assert can_proceed(wang.notice_recommend)
+    # The note is about 张三: it goes on his record only, never on 王五's (he reads his own timeline).
+    opinions = dict(
+        ReviewRecord.objects.filter(action=Action.NOTICE_RESULT).values_list(
+            "application__applicant__real_name", "opinion"
+        )
+    )
+    assert opinions == {"张三": "异议成立：论文存在抄袭，经核实属实。", "王五": "公示无异议"}
+    # 王五 passed and waits for no other notice; 张三 waits (after a return and resubmission, a new notice).
+    assert list(notices.applications_awaiting_notice(unit)) == [zhang]
+    with pytest.raises(ValidationError) as caught:
+        notices.notice_open(**open_kwargs(unit, officer, [wang], today=D(2025, 9, 20)))
+    assert caught.value.message_dict["applications"] == ["王五的公示已结束且无异议，请推荐上报。"]
+
+
+def test_a_one_person_notice_needs_no_ticking(unit_setup):
+    unit, officer, applications = unit_setup
+    notice = past_notice(unit, officer, applications[:1])
+    notices.notice_conclude(
+        notice=notice, user=officer, result="objection_upheld", note="学历造假。", today=D(2025, 10, 10)
+    )
+    assert list(notice.objections.all()) == applications[:1]
+    assert not can_proceed(Application.objects.get(pk=applications[0].pk).notice_recommend)
+
+
+def test_the_page_records_one_persons_objection(client, unit_setup):
+    unit, officer, applications = unit_setup
+    notice = past_notice(unit, officer, applications)
+    client.force_login(officer)
+    page = client.get(reverse("reviews:notice_detail", args=[notice.pk])).content.decode()
+    assert "异议成立人员" in page and "张三（" in page and "王五（" in page
+    url = reverse("reviews:notice_conclude", args=[notice.pk])
+    response = client.post(url, {"result": "objection_upheld", "note": "论文抄袭。"})
+    assert response.status_code == 400
+    assert "请勾选异议成立的人员。" in response.content.decode() and "论文抄袭。" in response.content.decode()
+    response = client.post(url, {"result": "objection_upheld", "note": "论文抄袭。", "objections": ["999999"]})
+    assert response.status_code == 400 and "所选人员不在本次公示中。" in response.content.decode()
+    response = client.post(
+        url, {"result": "objection_upheld", "note": "论文抄袭。", "objections": [applications[0].pk]}, follow=True
+    )
+    page = response.content.decode()
+    assert "已登记公示结果。" in page and "（1人）" in page
+    assert page.count('class="person-result"') == 2
+    assert list(UnitNotice.objects.get(pk=notice.pk).objections.all()) == applications[:1]
 
 
 def test_an_unknown_result_is_refused(unit_setup):
