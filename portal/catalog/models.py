@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .stages import STAGE_ORDER, Stage
+
 
 class Level(models.Model):
     """员级 < 助理级 < 中级 < 副高级 < 正高级."""
@@ -94,21 +96,6 @@ class Committee(models.Model):
         """Levels this committee evaluates: senior → 副高级/正高级, intermediate → 中级."""
         codes = ("fugao", "zhenggao") if self.grade == CommitteeGrade.SENIOR else ("zhongji",)
         return Level.objects.filter(code__in=codes)
-
-
-class Stage(models.TextChoices):
-    """Review stages in the design card's fixed order; an item passes a subset of them."""
-
-    UNIT_REVIEW = "unit_review", _("单位审核推荐")
-    UNIT_NOTICE = "unit_notice", _("单位公示")
-    DEPARTMENT_REVIEW = "department_review", _("主管部门审核")
-    WINDOW_INTAKE = "window_intake", _("窗口受理初审")
-    BUREAU_APPROVAL = "bureau_approval", _("人才主管部门审核")
-    COMMITTEE_REVIEW = "committee_review", _("评委会评审")
-    CERTIFICATE_ISSUE = "certificate_issue", _("打证发证")
-
-
-STAGE_ORDER = [stage.value for stage in Stage]
 
 
 class ObtainedBy(models.TextChoices):
