@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from . import admin_rules  # noqa: F401  (eligibility rules, training hours, blacklist)
-from .models import Application, Material
+from .models import Application, Material, ReviewRecord
 
 
 class MaterialInline(admin.TabularInline):
@@ -24,3 +24,22 @@ class ApplicationAdmin(admin.ModelAdmin):
     readonly_fields = ["state", "submitted_at", "filed_content", "eligibility"]
     raw_id_fields = ["applicant", "unit", "title", "committee", "window"]
     inlines = [MaterialInline]
+
+
+@admin.register(ReviewRecord)
+class ReviewRecordAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail is append-only."""
+
+    list_display = ["created_at", "application", "action", "from_state", "to_state", "actor", "organization"]
+    list_filter = ["action", "to_state"]
+    search_fields = ["application__applicant__real_name", "opinion"]
+    list_select_related = ["application__applicant", "application__item", "application__title", "actor", "organization"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

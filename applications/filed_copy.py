@@ -7,9 +7,9 @@ import zipfile
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .filing import snapshot
 from .models import Application
 from .sections import labelled_content
+from .services import snapshot
 
 
 def filed_copy_zip(application: Application):

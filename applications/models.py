@@ -15,35 +15,26 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 from portal.catalog.models import ApplicationWindow, Committee, Item, Level, MaterialRequirement, Series, TitleName
 from portal.organizations.models import Organization
 
-
-class State(models.TextChoices):
-    DRAFT = "draft", _("草稿")
-    UNIT_REVIEW = "unit_review", _("单位审核")
-    UNIT_NOTICE = "unit_notice", _("单位公示")
-    DEPARTMENT_REVIEW = "department_review", _("主管部门审核")
-    WINDOW_INTAKE = "window_intake", _("窗口受理初审")
-    BUREAU_APPROVAL = "bureau_approval", _("人才主管部门审核")
-    COMMITTEE_REVIEW = "committee_review", _("评委会评审")
-    APPROVED = "approved", _("已通过，待打证")
-    RETURNED = "returned", _("退回修改")
-    FAILED = "failed", _("不通过")
-    WITHDRAWN = "withdrawn", _("已撤回")
-
-
-# States in which the applicant may edit the content.
-EDITABLE_STATES = (State.DRAFT, State.RETURNED)
-# States that end an application; any other counts as open (one open per person, item and title).
-CLOSED_STATES = (State.WITHDRAWN, State.FAILED, State.APPROVED)
-# Review stages in the design card's fixed order; an item's route is a subset (Item.stages).
-REVIEW_STATES = (
-    State.UNIT_REVIEW,
-    State.UNIT_NOTICE,
-    State.DEPARTMENT_REVIEW,
-    State.WINDOW_INTAKE,
-    State.BUREAU_APPROVAL,
-    State.COMMITTEE_REVIEW,
+from .workflow.permissions import can_act_now, can_record_offline, is_applicant
+from .workflow.records import AcceptanceCounter, Action, ReviewRecord
+from .workflow.states import (
+    CLOSED_STATES,
+    EDITABLE_STATES,
+    REVIEW_STATE_VALUES,
+    REVIEW_STATES,
+    State,
 )
-REVIEW_STATE_VALUES = [s.value for s in REVIEW_STATES]
+
+__all__ = [
+    "CLOSED_STATES",
+    "EDITABLE_STATES",
+    "REVIEW_STATES",
+    "REVIEW_STATE_VALUES",
+    "AcceptanceCounter",
+    "Action",
+    "ReviewRecord",
+    "State",
+]
 
 
 def _under_return_limit(application) -> bool:
@@ -163,14 +154,15 @@ class Application(ConcurrentTransitionMixin, models.Model):
             return following[0] if following else State.APPROVED
         return stages[0] if stages else State.APPROVED
 
-    # --- transitions: each changes fields only; reviews.services wraps them (lock, audit, side effects).
+    # --- transitions: each changes fields only; applications.workflow.services fires them (lock,
+    # audit, events). `permission=` says who may fire, from applications.workflow.permissions.
 
     @transition(
         field=state,
         source=[State.DRAFT, State.RETURNED],
         target=RETURN_VALUE(*REVIEW_STATE_VALUES, State.APPROVED),
         conditions=[_accepted_this_year],
-        permission=lambda app, user: app.applicant_id == user.pk,
+        permission=is_applicant,
     )
     def submit(self, *, content: dict, eligibility: dict, route: list[str]):
         self.filed_content = content
@@ -188,7 +180,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.DRAFT,
         target=State.WINDOW_INTAKE,
-        permission=lambda app, user: _can_record_offline(app, user),
+        permission=lambda app, user: can_record_offline(user, app),
     )
     def record_offline(self, *, content: dict, route: list[str]):
         """Offline-only items (certificate transition): the window enters the paper file itself."""
@@ -200,7 +192,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.UNIT_REVIEW,
         target=RETURN_VALUE(*REVIEW_STATE_VALUES, State.APPROVED),
-        permission=lambda app, user: _can("unit_review", app, user),
+        permission=can_act_now,
     )
     def unit_recommend(self):
         return self.next_stage(after=State.UNIT_REVIEW)
@@ -210,7 +202,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=State.UNIT_NOTICE,
         target=RETURN_VALUE(*REVIEW_STATE_VALUES, State.APPROVED),
         conditions=[_notice_passed],
-        permission=lambda app, user: _can("unit_notice", app, user),
+        permission=can_act_now,
     )
     def notice_recommend(self):
         return self.next_stage(after=State.UNIT_NOTICE)
@@ -219,7 +211,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.DEPARTMENT_REVIEW,
         target=RETURN_VALUE(*REVIEW_STATE_VALUES, State.APPROVED),
-        permission=lambda app, user: _can("department_review", app, user),
+        permission=can_act_now,
     )
     def department_pass(self):
         return self.next_stage(after=State.DEPARTMENT_REVIEW)
@@ -228,7 +220,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.WINDOW_INTAKE,
         target=RETURN_VALUE(*REVIEW_STATE_VALUES, State.APPROVED),
-        permission=lambda app, user: _can("window_intake", app, user),
+        permission=can_act_now,
     )
     def window_accept(self, *, window, acceptance_number: str):
         self.acceptance_window = window
@@ -240,7 +232,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.BUREAU_APPROVAL,
         target=RETURN_VALUE(*REVIEW_STATE_VALUES, State.APPROVED),
-        permission=lambda app, user: _can("bureau_approval", app, user),
+        permission=can_act_now,
     )
     def bureau_approve(self):
         target = self.next_stage(after=State.BUREAU_APPROVAL)
@@ -252,7 +244,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.COMMITTEE_REVIEW,
         target=RETURN_VALUE(State.APPROVED, State.FAILED),
-        permission=lambda app, user: _can("committee_review", app, user),
+        permission=can_act_now,
     )
     def committee_conclude(self, *, passed: bool):
         self.decided_at = timezone.now()
@@ -263,7 +255,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=REVIEW_STATE_VALUES,
         target=State.RETURNED,
         conditions=[_under_return_limit],
-        permission=lambda app, user: _can(app.state, app, user),
+        permission=can_act_now,
     )
     def return_for_changes(self):
         if self.state not in (State.UNIT_REVIEW, State.UNIT_NOTICE):
@@ -276,7 +268,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=REVIEW_STATE_VALUES,
         target=State.DRAFT,
         conditions=[_under_return_limit],
-        permission=lambda app, user: _can(app.state, app, user),
+        permission=can_act_now,
     )
     def reset(self):
         self.returned_from = ""
@@ -287,7 +279,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=REVIEW_STATE_VALUES,
         target=State.FAILED,
-        permission=lambda app, user: _can(app.state, app, user),
+        permission=can_act_now,
     )
     def fail(self):
         self.decided_at = timezone.now()
@@ -296,22 +288,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.DRAFT, State.RETURNED, *REVIEW_STATE_VALUES],
         target=State.WITHDRAWN,
-        permission=lambda app, user: app.applicant_id == user.pk,
+        permission=is_applicant,
     )
     def withdraw(self):
         self.decided_at = timezone.now()
-
-
-def _can(stage: str, application, user) -> bool:
-    from reviews.permissions import can_act_on_stage
-
-    return can_act_on_stage(user, application, stage)
-
-
-def _can_record_offline(application, user) -> bool:
-    from reviews.permissions import can_record_offline
-
-    return not application.item.online and can_record_offline(user, application)
 
 
 class Profile(models.Model):

@@ -3,6 +3,7 @@
 from portal.organizations.permissions import is_admin
 
 from .models import Application
+from .workflow.permissions import can_view_as_reviewer
 
 
 def can_view_application(user, application: Application) -> bool:
@@ -10,8 +11,6 @@ def can_view_application(user, application: Application) -> bool:
         return False
     if application.applicant_id == user.pk or is_admin(user):
         return True
-    from reviews.permissions import can_view_as_reviewer
-
     return can_view_as_reviewer(user, application)
 
 

@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Application
+from .models import Application, ReviewRecord
 from .permissions import can_view_application
 
 
@@ -25,3 +25,7 @@ def application_for(user, pk) -> Application:
     if application is None or not can_view_application(user, application):
         raise Http404
     return application
+
+
+def application_history(application) -> QuerySet[ReviewRecord]:
+    return application.records.select_related("actor", "organization").order_by("created_at", "id")

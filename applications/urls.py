@@ -1,8 +1,6 @@
 from django.urls import path
 
-from reviews import views as review_views
-
-from . import views_filing
+from . import views_filing, views_progress
 from .urls_materials import urlpatterns as material_urls
 
 app_name = "applications"
@@ -15,7 +13,7 @@ urlpatterns = [
     path("<int:pk>/submit/", views_filing.submit, name="submit"),
     path("<int:pk>/copy/", views_filing.filed_copy, name="filed_copy"),
     path("<int:pk>/photo/", views_filing.photo, name="photo"),
-    path("<int:pk>/timeline/", review_views.timeline, name="timeline"),
-    path("<int:pk>/withdraw/", review_views.withdraw, name="withdraw"),
+    path("<int:pk>/timeline/", views_progress.timeline, name="timeline"),
+    path("<int:pk>/withdraw/", views_progress.withdraw, name="withdraw"),
     *material_urls,
 ]

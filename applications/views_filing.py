@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.catalog.models import Committee, Item, Level, Series, TitleName
 from portal.core.forms import add_validation_errors
 
-from . import eligibility, filing
+from . import eligibility
+from . import services as filing
 from .filed_copy import filed_copy_zip
 from .forms import CommitmentForm, CurrentTitleForm, ProfileForm, StatementForm
 from .models import Commitment, CurrentTitle, Profile, Statement

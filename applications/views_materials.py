@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import filing
 from . import materials as services
+from . import services as filing
 from .models import Material
 from .navigation import nav_links
 from .permissions import can_edit_application

@@ -20,12 +20,18 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 
-from applications.models import Application, State
+from applications.models import Action, Application, Profile, State
 from applications.navigation import SECTION_ORDER
 from portal.catalog.models import ObtainedBy
 
 from .models import Certificate, DocumentJob, DocumentKind
+from .selectors import commission_applications, department_applications
 
 CSS_DIR = Path(__file__).resolve().parent / "pdf"
 PDF = "application/pdf"
@@ -44,20 +50,17 @@ class Rendered:
 
 @functools.cache
 def _font_config():
-    from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
 
 
 @functools.cache
 def _stylesheet(name: str):
-    from weasyprint import CSS
 
     return CSS(filename=str(CSS_DIR / name), font_config=_font_config())
 
 
 def _layout(html: str, stylesheet: str):
-    from weasyprint import HTML
 
     return HTML(string=html, base_url=str(CSS_DIR)).render(
         stylesheets=[_stylesheet(stylesheet)], font_config=_font_config()
@@ -125,7 +128,6 @@ def _certificate_context(certificate: Certificate, photos: dict) -> dict:
 
 
 def _photos(certificates: list[Certificate]) -> dict[int, str]:
-    from applications.models import Profile
 
     profiles = Profile.objects.filter(user_id__in={c.holder_id for c in certificates}).only("user_id", "photo")
     return {p.user_id: _image_data_uri(p.photo) for p in profiles}
@@ -160,6 +162,7 @@ def _certificates_of(ids: list[int]) -> list[Certificate]:
 
 
 def render_certificate(job: DocumentJob, progress) -> Rendered:
+    # Imported here because services.py imports this module (RENDERERS) to run jobs.
     from .services import certificate_issue
 
     certificate = certificate_issue(application_id=job.application_id)
@@ -187,10 +190,10 @@ def _application(job: DocumentJob) -> Application:
 
 
 def render_receipt(job: DocumentJob, progress) -> Rendered:
-    from reviews.models import Action
 
     application = _application(job)
     if not application.acceptance_number:
+        # Imported here because services.py imports this module (RENDERERS) to run jobs.
         from .services import CertificateRefused
 
         raise CertificateRefused(gettext("该申报尚未受理，没有受理凭证。"))
@@ -271,11 +274,6 @@ def render_form(job: DocumentJob, progress) -> Rendered:
 
 
 def render_roster(job: DocumentJob, progress) -> Rendered:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    from .selectors import department_applications
 
     year = int(job.params.get("year") or timezone.localdate().year)
     applications = list(department_applications(job.organization, year=year))
@@ -332,7 +330,6 @@ def render_roster(job: DocumentJob, progress) -> Rendered:
 
 
 def render_commission(job: DocumentJob, progress) -> Rendered:
-    from .selectors import commission_applications
 
     year = int(job.params.get("year") or timezone.localdate().year)
     applications = list(commission_applications(job.organization, committee=job.committee, year=year))

@@ -7,7 +7,7 @@ Department documents: that department's reviewers. A print batch: the staff of i
 from applications.permissions import can_view_application
 from portal.organizations.models import Role
 from portal.organizations.permissions import is_admin
-from reviews.permissions import in_scope, reviewer_memberships
+from portal.organizations.scope import covers, reviewer_memberships
 
 from .models import DocumentJob, DocumentKind
 
@@ -24,11 +24,11 @@ def department_memberships(user):
 
 def print_membership(user, application):
     """The window membership under which `user` prints this application's certificate, or None."""
-    return next((m for m in window_memberships(user) if in_scope(m, application)), None)
+    return next((m for m in window_memberships(user) if covers(m, application.unit)), None)
 
 
 def is_certificate_staff(user, application) -> bool:
-    return any(m.role in CERTIFICATE_STAFF_ROLES and in_scope(m, application) for m in reviewer_memberships(user))
+    return any(m.role in CERTIFICATE_STAFF_ROLES and covers(m, application.unit) for m in reviewer_memberships(user))
 
 
 def can_view_certificate(user, certificate) -> bool:

@@ -7,23 +7,20 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from applications.models import Application, State
+from portal.catalog.models import Committee
 from portal.organizations.models import Role
 from portal.organizations.permissions import is_admin
-from reviews.permissions import region_subtree_ids, reviewer_memberships
+from portal.organizations.scope import reviewer_memberships, scope_q
 
 from .models import Certificate, DocumentJob, DocumentKind, Handover, PrintLog
-from .permissions import CERTIFICATE_STAFF_ROLES, can_view_certificate, can_view_job, window_memberships
-
-
-def _region_ids(memberships) -> set[int]:
-    return region_subtree_ids({m.organization.region_id for m in memberships}) if memberships else set()
+from .permissions import CERTIFICATE_STAFF_ROLES, can_view_certificate, can_view_job
 
 
 def window_applications(user) -> QuerySet[Application]:
     """Approved applications of the regions this user's windows serve."""
-    regions = _region_ids(window_memberships(user))
+    scope = scope_q(user, roles=[Role.WINDOW_STAFF]) or Q(pk__in=[])
     return (
-        Application.objects.filter(state=State.APPROVED, unit__region__in=regions)
+        Application.objects.filter(scope, state=State.APPROVED)
         .select_related("applicant", "unit", "item", "series", "level", "title", "certificate")
         .annotate(
             printed=Exists(PrintLog.objects.filter(certificate__application=OuterRef("pk"))),
@@ -118,20 +115,18 @@ def jobs_for(user) -> QuerySet[DocumentJob]:
     if is_admin(user):
         return jobs
     memberships = reviewer_memberships(user)
-    regions = _region_ids([m for m in memberships if m.role in CERTIFICATE_STAFF_ROLES])
     windows = [m.organization_id for m in memberships if m.role == Role.WINDOW_STAFF]
     departments = [m.organization_id for m in memberships if m.role == Role.DEPT_REVIEWER]
     query = Q(pk__in=[])
-    if regions:
-        query |= Q(
-            kind__in=[DocumentKind.CERTIFICATE, DocumentKind.RECEIPT, DocumentKind.FORM],
-            application__unit__region__in=regions,
-        )
+    staff_scope = scope_q(user, roles=CERTIFICATE_STAFF_ROLES, unit_field="application__unit")
+    if staff_scope is not None:
+        query |= Q(staff_scope, kind__in=[DocumentKind.CERTIFICATE, DocumentKind.RECEIPT, DocumentKind.FORM])
     if windows:
         query |= Q(kind=DocumentKind.PRINT_BATCH, organization__in=windows)
     if departments:
         query |= Q(kind__in=[DocumentKind.ROSTER, DocumentKind.COMMISSION], organization__in=departments)
-        query |= Q(kind__in=[DocumentKind.RECEIPT, DocumentKind.FORM], application__unit__parent__in=departments)
+        department_scope = scope_q(user, roles=[Role.DEPT_REVIEWER], unit_field="application__unit")
+        query |= Q(department_scope, kind__in=[DocumentKind.RECEIPT, DocumentKind.FORM])
     return jobs.filter(query)
 
 
@@ -168,8 +163,6 @@ def commission_applications(department, *, committee, year: int) -> QuerySet[App
 
 
 def commission_committees(department, *, year: int):
-    from portal.catalog.models import Committee
-
     ids = department_applications(department, year=year).filter(committee__isnull=False).values("committee")
     return Committee.objects.filter(pk__in=ids).order_by("grade", "id")
 

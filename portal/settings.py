@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "applications",
     "reviews",
     "certificates",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -84,7 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "portal.core.context_processors.portal",
+                "home.context_processors.portal",
             ],
         },
     },
@@ -118,8 +119,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:dashboard"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:dashboard"
+LOGOUT_REDIRECT_URL = "home:home"
 
 # Idle sessions end after SESSION_IDLE_MINUTES: the cookie's age is renewed on every request.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
@@ -229,24 +230,24 @@ NOTIFY_WINDOW_REMINDER_DAYS = [int(d) for d in env.list("NOTIFY_WINDOW_REMINDER_
 CELERY_BEAT_SCHEDULE = {
     "notifications-dispatch-outbox": {"task": "portal.notifications.tasks.dispatch_outbox", "schedule": 60.0},
     "notifications-review-digests": {
-        "task": "portal.notifications.tasks.send_review_digests",
+        "task": "reviews.tasks.send_review_digests",
         "schedule": crontab(hour=env.int("NOTIFY_DIGEST_HOUR", default=8), minute=30),
     },
     "notifications-closing-windows": {
-        "task": "portal.notifications.tasks.remind_closing_windows",
+        "task": "reviews.tasks.remind_closing_windows",
         "schedule": crontab(hour=9, minute=0),
     },
     "notifications-overdue-stages": {
         # Daily; the task itself skips holidays and counts 调休 working days.
-        "task": "portal.notifications.tasks.remind_overdue_stages",
+        "task": "reviews.tasks.remind_overdue_stages",
         "schedule": crontab(hour=9, minute=15),
     },
     "notifications-overdue-summary": {
-        "task": "portal.notifications.tasks.send_overdue_summary",
+        "task": "reviews.tasks.send_overdue_summary",
         "schedule": crontab(hour=9, minute=30, day_of_week="mon"),
     },
     "notifications-notices": {
-        "task": "portal.notifications.tasks.remind_notices",
+        "task": "reviews.tasks.remind_notices",
         "schedule": crontab(hour=8, minute=0),
     },
     "applications-release-held-uploads": {

@@ -1,28 +1,9 @@
 from django.contrib import admin
 
 from .admin_calendar import HolidayAdmin
-from .models import Holiday, ReviewRecord, UnitNotice
+from .models import Holiday, UnitNotice
 
 admin.site.register(Holiday, HolidayAdmin)
-
-
-@admin.register(ReviewRecord)
-class ReviewRecordAdmin(admin.ModelAdmin):
-    """Read-only: the audit trail is append-only."""
-
-    list_display = ["created_at", "application", "action", "from_state", "to_state", "actor", "organization"]
-    list_filter = ["action", "to_state"]
-    search_fields = ["application__applicant__real_name", "opinion"]
-    list_select_related = ["application__applicant", "application__item", "application__title", "actor", "organization"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(UnitNotice)

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = "审核"
+
+    def ready(self):
+        # Imported here because models may not be imported before the app registry is ready.
+        from applications.workflow import events
+
+        from .alerts import on_step
+
+        events.subscribe(on_step)

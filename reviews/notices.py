@@ -17,13 +17,13 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import Application, State
-from portal.notifications.triggers import notice_opened
+from applications.models import Action, Application, State
+from applications.workflow.audit import audit
 from portal.organizations.models import Organization, Role
+from portal.organizations.scope import reviewer_memberships
 
-from .audit import audit
-from .models import Action, NoticeResult, UnitNotice
-from .permissions import reviewer_memberships
+from .alerts import notice_opened
+from .models import NoticeResult, UnitNotice
 from .working_days import add_working_days
 
 # A notice is published at most this many days ahead (and the calendar never runs off its end).

@@ -1,19 +1,15 @@
 """Offline-only items (初中级专业技术资格证书过渡): the window records the paper file directly."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import REVIEW_STATE_VALUES, Application, State
+from applications.models import Application
+from applications.workflow import services as workflow
 from portal.accounts.models import User
 from portal.core.identity import normalize_mobile, parse_id_number
 from portal.organizations.models import Organization
-
-from .audit import audit
-from .models import Action
-from .permissions import acting_membership
-from .services import next_acceptance_number, schedule_side_effects
 
 PAPER_CHECKLIST = (
     "过渡登记表一式三份",
@@ -46,10 +42,6 @@ def offline_record(
     application = Application.objects.create(
         applicant=person, unit=unit, item=item, series=series, level=level, title=title, year=timezone.localdate().year
     )
-    if not _permitted(application, user):
-        raise PermissionDenied
-    route = [stage for stage in item.stages if stage in REVIEW_STATE_VALUES]
-    route = route[route.index(State.WINDOW_INTAKE) :] if State.WINDOW_INTAKE in route else route
     content = {
         "application": {
             "事项": item.name,
@@ -61,31 +53,4 @@ def offline_record(
         "basic": {"姓名": person.real_name, "身份证号码": person.id_number, "手机号码": person.mobile},
         "paper_file": {"纸质材料": "、".join(PAPER_CHECKLIST), "核验说明": note},
     }
-    application.record_offline(content=content, route=route)
-    application.save()
-    membership = acting_membership(user, application)
-    audit(
-        application,
-        actor=user,
-        membership=membership,
-        action=Action.SUBMIT,
-        from_state=State.DRAFT,
-        opinion=_("窗口根据纸质材料录入：%(note)s") % {"note": note},
-    )
-    number = next_acceptance_number(membership.organization)
-    application.window_accept(window=membership.organization, acceptance_number=number)
-    application.save()
-    audit(
-        application,
-        actor=user,
-        membership=membership,
-        action=Action.ACCEPT,
-        from_state=State.WINDOW_INTAKE,
-        opinion=_("纸质材料核验无误（受理号：%(n)s）") % {"n": number},
-    )
-    schedule_side_effects(application, opinion="", accepted=True)
-    return application
-
-
-def _permitted(application, user) -> bool:
-    return application.record_offline._django_fsm.has_transition_perm(application, application.state, user)
+    return workflow.record_offline(application=application, user=user, content=content, note=note)

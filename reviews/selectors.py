@@ -4,36 +4,18 @@ import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from applications.models import Application, State
-from portal.organizations.models import Role
-
-from .models import ReviewRecord
-from .permissions import region_subtree_ids, reviewer_memberships
-
-ROLE_STATES = {
-    Role.UNIT_HR: [State.UNIT_REVIEW, State.UNIT_NOTICE],
-    Role.DEPT_REVIEWER: [State.DEPARTMENT_REVIEW],
-    Role.WINDOW_STAFF: [State.WINDOW_INTAKE],
-    Role.BUREAU_APPROVER: [State.BUREAU_APPROVAL, State.COMMITTEE_REVIEW],
-}
-
-
-def _scope(membership) -> Q:
-    org = membership.organization
-    if membership.role == Role.UNIT_HR:
-        return Q(unit=org)
-    if membership.role == Role.DEPT_REVIEWER:
-        return Q(unit__parent=org)
-    return Q(unit__region__in=region_subtree_ids({org.region_id}))
+from applications.models import Application
+from portal.catalog.stages import stages_of
+from portal.organizations.scope import reviewer_memberships, units_q
 
 
 def scope_filter(user, *, waiting_only: bool) -> Q | None:
     """Applications this user reviews: waiting at their stage, or every filed one in their scope."""
     query = None
     for membership in reviewer_memberships(user):
-        part = _scope(membership)
+        part = units_q(membership)
         if waiting_only:
-            part &= Q(state__in=ROLE_STATES[membership.role])
+            part &= Q(state__in=stages_of(membership.role))
         query = part if query is None else query | part
     return query
 
@@ -58,10 +40,6 @@ def review_queue(
     return qs.select_related("applicant", "unit", "item", "series", "level", "title", "committee").order_by(
         "submitted_at", "id"
     )
-
-
-def application_history(application) -> QuerySet[ReviewRecord]:
-    return application.records.select_related("actor", "organization").order_by("created_at", "id")
 
 
 def application_for_review(application_id) -> Application | None:

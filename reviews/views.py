@@ -14,20 +14,24 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_fsm import can_proceed, has_transition_perm
 
 from applications.labels import applicant_label
 from applications.models import Application, State
 from applications.sections import labelled_content
-from applications.selectors import application_for
-from portal.catalog.models import Item, Series, Stage, TitleName
+from applications.selectors import application_history
+from applications.workflow import services as workflow
+from applications.workflow.permissions import can_view_as_reviewer
+from applications.workflow.steps import STEPS
+from portal.catalog.models import Item, Series, TitleName
 from portal.core.forms import add_validation_errors
 from portal.core.identity import parse_id_number, validate_mobile
 from portal.organizations.forms import UnitLookupField
+from portal.organizations.models import Role
 from portal.organizations.permissions import is_admin
+from portal.organizations.scope import reviewer_memberships
 
 from . import selectors, services
-from .permissions import can_view_as_reviewer, reviewer_memberships
+from .offline import PAPER_CHECKLIST, offline_record
 
 
 class QueueFilter(forms.Form):
@@ -88,14 +92,14 @@ def batch(request):
 
 
 def _review_page(request, application, *, status=200, opinion=""):
-    steps = services.available_steps(request.user, application)
+    steps = workflow.available_steps(request.user, application)
     return render(
         request,
         "reviews/review_detail.html",
         {
             "application": application,
             "content": labelled_content(application.filed_content or {}),
-            "history": selectors.application_history(application),
+            "history": application_history(application),
             "steps": steps,
             "committee_step": any(
                 t.name == "committee_conclude" for t in application.get_available_user_state_transitions(request.user)
@@ -145,13 +149,13 @@ def decide(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return _review_page(request, application, status=400, opinion=opinion)
-        except services.WorkflowRefused as refusal:
+        except workflow.WorkflowRefused as refusal:
             messages.error(request, refusal.message)
             return redirect("reviews:detail", pk=application.pk)
         messages.success(request, _("评审结果已录入。"))
         return redirect("reviews:detail", pk=application.pk)
     try:
-        application = services.fire(
+        application = workflow.fire(
             application_id=application.pk,
             user=request.user,
             step=step,
@@ -161,53 +165,17 @@ def decide(request, pk):
     except ValidationError:
         messages.error(request, _("请填写审核意见。"))
         return _review_page(request, application, status=400, opinion=opinion)
-    except services.WorkflowRefused as refusal:
+    except workflow.WorkflowRefused as refusal:
         messages.error(request, refusal.message)
         return redirect("reviews:detail", pk=application.pk)
     messages.success(
         request,
         _("已处理：%(step)s。当前状态：%(state)s。")
-        % {"step": services.STEPS[step].label, "state": application.get_state_display()},
+        % {"step": STEPS[step].label, "state": application.get_state_display()},
     )
     if can_view_as_reviewer(request.user, application):
         return redirect("reviews:detail", pk=application.pk)
     return redirect("reviews:queue")
-
-
-@login_required
-def timeline(request, pk):
-    """The applicant's view: where the file is now, and every step with time, organisation and opinion."""
-    application = application_for(request.user, pk)
-    records = [r for r in selectors.application_history(application) if r.action != "refused"]
-    stage_labels = dict(Stage.choices)
-    return render(
-        request,
-        "reviews/timeline.html",
-        {
-            "application": application,
-            "records": records,
-            "applicant_label": applicant_label(application),
-            "route": [stage_labels.get(stage, stage) for stage in application.route],
-            "can_withdraw": application.submitted_at is not None
-            and can_proceed(application.withdraw)
-            and has_transition_perm(application.withdraw, request.user),
-        },
-    )
-
-
-@login_required
-@require_POST
-def withdraw(request, pk):
-    application = application_for(request.user, pk)
-    try:
-        services.application_withdraw(
-            application_id=application.pk, user=request.user, reason=request.POST.get("reason", "")
-        )
-    except services.WorkflowRefused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("申报已撤回。"))
-    return redirect("applications:timeline", pk=application.pk)
 
 
 def workflow_dot() -> str:
@@ -265,9 +233,7 @@ class OfflineForm(forms.Form):
 
 @login_required
 def offline_new(request):
-    from .offline import PAPER_CHECKLIST, offline_record
-
-    if not any(m.role == "window_staff" for m in reviewer_memberships(request.user)):
+    if not any(m.role == Role.WINDOW_STAFF for m in reviewer_memberships(request.user)):
         raise Http404
     item = Item.objects.filter(online=False, is_active=True).order_by("order").first()
     form = OfflineForm(request.POST or None)

@@ -55,16 +55,16 @@ def setup(database_url: str) -> None:
 def build(n: int) -> None:
     from django.core.management import call_command
 
-    from applications import filing
+    from applications import services as filing
     from applications.models import Application
+    from applications.rules_loader import load_catalog_and_rules as load_catalog
     from applications.sample import fill_sample_application
+    from applications.workflow import services
+    from home.demo import load_demo
     from portal.accounts.models import User
-    from portal.catalog.loader import load_catalog
     from portal.catalog.models import Item, Level, Series, TitleName
-    from portal.core.demo import load_demo
     from portal.core.identity import with_check_digit
     from portal.organizations.models import Membership, Organization, Role
-    from reviews import services
 
     call_command("migrate", verbosity=0)
     load_catalog()
@@ -101,7 +101,7 @@ def pages():
     from django.urls import reverse
 
     from applications.models import Application
-    from portal.core.demo import ACCOUNTS
+    from home.demo import ACCOUNTS
     from portal.organizations.models import Role
 
     by_role = {a.role: a for a in ACCOUNTS}
@@ -111,17 +111,17 @@ def pages():
     at_window = Application.objects.filter(state="window_intake").order_by("-pk").first()
     section = lambda key: reverse("applications:section", args=[own.pk, key])  # noqa: E731
     return [
-        ("home (public)", None, "get", reverse("core:home"), None),
-        ("committee directory (search)", None, "get", reverse("core:committees") + "?q=教师", None),
+        ("home (public)", None, "get", reverse("home:home"), None),
+        ("committee directory (search)", None, "get", reverse("home:committees") + "?q=教师", None),
         ("verify a certificate (POST)", None, "post", reverse("certificates:verify"), {"number": "1", "name": "张伟"}),
-        ("applicant: home", Role.APPLICANT, "get", reverse("core:dashboard"), None),
+        ("applicant: home", Role.APPLICANT, "get", reverse("home:dashboard"), None),
         ("applicant: basic information", Role.APPLICANT, "get", section("basic"), None),
         ("applicant: education", Role.APPLICANT, "get", section("education"), None),
         ("applicant: work history", Role.APPLICANT, "get", section("work"), None),
         ("applicant: checklist", Role.APPLICANT, "get", reverse("applications:checklist", args=[own.pk]), None),
         ("applicant: timeline", Role.APPLICANT, "get", reverse("applications:timeline", args=[own.pk]), None),
         ("applicant: inbox", Role.APPLICANT, "get", reverse("notifications:inbox"), None),
-        ("unit HR: home", Role.UNIT_HR, "get", reverse("core:dashboard"), None),
+        ("unit HR: home", Role.UNIT_HR, "get", reverse("home:dashboard"), None),
         ("unit HR: queue (page 1 of N)", Role.UNIT_HR, "get", reverse("reviews:queue"), None),
         ("unit HR: queue, filtered", Role.UNIT_HR, "get", reverse("reviews:queue") + "?state=unit_review", None),
         ("unit HR: one application", Role.UNIT_HR, "get", reverse("reviews:detail", args=[waiting.pk]), None),
@@ -143,8 +143,8 @@ def measure(requests: int) -> list[tuple[str, float, float, int, int]]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from home.demo import ACCOUNTS
     from portal.accounts.models import User
-    from portal.core.demo import ACCOUNTS
 
     users = {a.role: User.objects.get(id_number=a.id_number) for a in ACCOUNTS}
     clients = {}

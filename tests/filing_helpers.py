@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from applications import filing
+from applications import services as filing
 from applications.sample import fill_sample_application as fill_everything  # noqa: F401
 from applications.sample import pdf_bytes, png_bytes, upload_required_materials  # noqa: F401
 from portal.catalog.models import ApplicationWindow, Committee, Item, Level, Series, TitleName

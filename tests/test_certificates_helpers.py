@@ -70,7 +70,7 @@ def have_poppler() -> bool:
 
 def reissue_of(certificate) -> Application:
     """A reissue (补换发) application of the certificate's holder, naming its number, approved."""
-    from applications import filing
+    from applications import services as filing
     from applications.models import CurrentTitle
     from tests.filing_helpers import fill_everything
     from tests.workflow_helpers import start

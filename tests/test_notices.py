@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from applications.models import Application
+from applications.models import Action, Application, ReviewRecord
 from portal.notifications.models import SmsMessage
 from reviews import notices
-from reviews.models import Action, NoticeResult, ReviewRecord, UnitNotice
+from reviews.models import NoticeResult, UnitNotice
 from tests.factories import UnitFactory, member
 from tests.filing_helpers import teacher_evaluation
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from kombu.exceptions import OperationalError
 
 from applications.models import State
+from applications.workflow import services as workflow_services
 from portal.accounts.models import User
 from portal.notifications import services
 from portal.notifications.models import (
@@ -147,7 +148,7 @@ def test_committee_result_reaches_the_applicant(demo, django_capture_on_commit_c
 def test_a_refused_step_notifies_nobody(demo, django_capture_on_commit_callbacks):
     application = submitted("initial_recognition")
     before = Notification.objects.count()
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(review_services.WorkflowRefused):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(workflow_services.WorkflowRefused):
         step(application, "window_staff", "window_accept")
     assert Notification.objects.count() == before
 
@@ -193,7 +194,7 @@ def test_unit_registration_result_reaches_its_officers(client, django_capture_on
 
 
 def test_certificate_events_as_the_certificates_app_sends_them(demo, django_capture_on_commit_callbacks):
-    from portal.notifications.triggers import application_context
+    from reviews.alerts import application_context
 
     application = submitted("initial_recognition")
     base = {**application_context(application), "certificate_number": "530100-2026-0001"}
@@ -381,7 +382,7 @@ def test_inbox_unread_count_and_mark_read(client, demo, django_capture_on_commit
     client.force_login(user("applicant"))
 
     def header_count():
-        page = client.get(reverse("core:dashboard")).content.decode()
+        page = client.get(reverse("home:dashboard")).content.decode()
         found = re.search(r'id="unread-count"[^>]*>(\d+)<', page)
         return int(found.group(1)) if found else 0
 
@@ -402,7 +403,7 @@ def test_header_reads_the_unread_count_and_reviewer_role_in_one_query(
 ):
     from django.test import RequestFactory
 
-    from portal.core.context_processors import portal
+    from home.context_processors import portal
 
     with django_capture_on_commit_callbacks(execute=True):
         submitted("initial_recognition")

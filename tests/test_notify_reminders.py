@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from applications.models import State
-from portal.notifications import reminders
+from applications.models import Action, State
 from portal.notifications.models import DigestEntry, Notification
-from reviews.models import Action, NoticeResult, UnitNotice
+from reviews import reminders
+from reviews.models import NoticeResult, UnitNotice
 from tests.factories import member
 from tests.workflow_helpers import start, step, submitted, user
 
@@ -90,7 +90,7 @@ def test_window_closing_reminders_at_seven_and_one_days(demo, django_capture_on_
 
 
 def test_a_submitted_draft_gets_no_closing_reminder(demo, django_capture_on_commit_callbacks):
-    from applications import filing
+    from applications import services as filing
     from tests.filing_helpers import fill_everything
 
     draft = fill_everything(start("evaluation"))
@@ -251,18 +251,19 @@ def test_beat_fires_each_job_at_its_time_on_a_frozen_clock(settings):
 
 
 def test_beat_tasks_run_with_a_given_moment(demo, django_capture_on_commit_callbacks):
-    from portal.notifications import tasks
+    from portal.notifications import tasks as notification_tasks
+    from reviews import tasks
 
     draft = start("evaluation")
     moment = (draft.window.closes_at - datetime.timedelta(hours=10)).isoformat()
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.remind_closing_windows.apply(kwargs={"now": moment}).get() == 1
     for task in (
-        tasks.dispatch_outbox,
+        notification_tasks.dispatch_outbox,
         tasks.send_review_digests,
         tasks.remind_overdue_stages,
         tasks.send_overdue_summary,
         tasks.remind_notices,
     ):
         assert isinstance(task.apply(kwargs={"now": moment}).get(), int)
-    assert isinstance(tasks.dispatch_outbox.apply().get(), int)  # as beat calls it: no arguments
+    assert isinstance(notification_tasks.dispatch_outbox.apply().get(), int)  # as beat calls it: no arguments

@@ -10,12 +10,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db.models import QuerySet
 
-from applications import filing
-from applications.models import Application, State
-from portal.notifications import events, reminders, templating, triggers
+from applications import services as filing
+from applications.models import Action, Application, ReviewRecord, State
+from portal.notifications import events, templating
 from portal.notifications.models import DigestEntry, EmailMessage, Notification, SmsMessage
+from reviews import alerts as triggers
+from reviews import reminders
 from reviews import services as review_services
-from reviews.models import Action, Holiday, ReviewRecord
+from reviews.models import Holiday
 from tests.filing_helpers import fill_everything
 from tests.workflow_helpers import start, step, submitted, user
 

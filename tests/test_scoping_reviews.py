@@ -13,8 +13,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.models import Application, State
-from reviews.models import Action, UnitNotice
+from applications.models import Action, Application, State
+from reviews.models import UnitNotice
 from tests.factories import DepartmentFactory, UnitFactory, member
 from tests.workflow_helpers import submitted, user
 
@@ -355,7 +355,7 @@ def test_every_reviewers_queue_keeps_a_constant_number_of_queries(login, demo, n
 def test_a_row_changed_under_the_step_is_refused_not_a_500(demo, monkeypatch):
     """ConcurrentTransitionMixin's guarded UPDATE matches no row when the state changed without the
     lock (a write that bypassed the services): the step is refused and audited, nothing is saved."""
-    from reviews import services
+    from applications.workflow import services
 
     application = submitted("initial_recognition")
     real = services.acting_membership
@@ -375,7 +375,7 @@ def test_a_row_changed_under_the_step_is_refused_not_a_500(demo, monkeypatch):
 
 
 def test_an_hr_officer_never_reviews_their_own_application(client, demo):
-    from reviews import services
+    from applications.workflow import services
 
     unit = user("unit_hr").memberships.get().organization
     officer = member("unit_hr", unit)

@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django_fsm import can_proceed
 
-from applications.models import Application, State
-from reviews import services
-from reviews.models import Action, NoticeResult, ReviewRecord, UnitNotice
+from applications.models import Action, Application, ReviewRecord, State
+from applications.workflow import services
+from reviews import services as review_services
+from reviews.models import NoticeResult, UnitNotice
 from tests.factories import DepartmentFactory, UnitFactory, member
 from tests.workflow_helpers import step, submitted, user
 
@@ -92,7 +93,7 @@ def test_evaluation_goes_through_notice_and_committee(demo):
     application = step(application, "window_staff", "window_accept")
     application = step(application, "bureau_approver", "bureau_approve", "电子材料审核通过")
     assert application.state == State.COMMITTEE_REVIEW
-    application = services.committee_record(
+    application = review_services.committee_record(
         application_id=application.pk,
         user=user("bureau_approver"),
         votes_for=15,
@@ -108,7 +109,7 @@ def test_evaluation_goes_through_notice_and_committee(demo):
 def test_committee_majority_against_fails(demo):
     application = submitted("evaluation")
     Application.objects.filter(pk=application.pk).update(state=State.COMMITTEE_REVIEW)
-    application = services.committee_record(
+    application = review_services.committee_record(
         application_id=application.pk,
         user=user("bureau_approver"),
         votes_for=5,
@@ -164,7 +165,7 @@ def test_stale_state_is_refused_with_the_current_state(demo):
 
 
 def test_return_goes_back_to_the_returning_stage_after_resubmission(demo):
-    from applications import filing
+    from applications import services as filing
 
     application = submitted("mobile_confirmation")
     application = step(application, "unit_hr", "unit_recommend")
@@ -176,7 +177,7 @@ def test_return_goes_back_to_the_returning_stage_after_resubmission(demo):
 
 
 def test_reset_goes_back_to_the_start(demo):
-    from applications import filing
+    from applications import services as filing
 
     application = submitted("initial_recognition")
     application = step(application, "unit_hr", "reset", "单位选择错误，请重新申报")
@@ -186,7 +187,7 @@ def test_reset_goes_back_to_the_start(demo):
 
 
 def test_returns_and_resets_are_limited_to_four(demo, settings):
-    from applications import filing
+    from applications import services as filing
 
     assert settings.WORKFLOW_RETURN_LIMIT == 4
     application = submitted("initial_recognition")
@@ -201,7 +202,7 @@ def test_returns_and_resets_are_limited_to_four(demo, settings):
 
 
 def test_three_returns_of_the_units_recommendation_end_the_year(demo, settings):
-    from applications import filing
+    from applications import services as filing
 
     application = step(submitted("mobile_confirmation"), "unit_hr", "unit_recommend")
     for _ in range(3):
@@ -424,7 +425,7 @@ def test_changing_an_items_route_changes_where_new_applications_go(demo):
     ids=["window", "bureau", "unit"],
 )
 def test_every_stage_gets_back_what_it_returned(demo, item_code, path, returner):
-    from applications import filing
+    from applications import services as filing
 
     application = submitted(item_code)
     for role, name in path:
@@ -441,7 +442,7 @@ def test_every_stage_gets_back_what_it_returned(demo, item_code, path, returner)
 
 
 def test_a_return_during_the_notice_needs_a_new_notice(demo):
-    from applications import filing
+    from applications import services as filing
 
     application = step(submitted("evaluation"), "unit_hr", "unit_recommend")
     conclude_notice(application)

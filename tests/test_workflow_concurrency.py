@@ -5,9 +5,8 @@ import threading
 import pytest
 from django.db import connection
 
-from applications.models import Application, State
-from reviews import services
-from reviews.models import Action
+from applications.models import Action, Application, State
+from applications.workflow import services
 from tests.factories import member
 from tests.workflow_helpers import step, submitted, user
 

@@ -1,10 +1,10 @@
 """Applications at any point of their route, for workflow tests."""
 
-from applications import filing
+from applications import services as filing
 from applications.models import Application
+from applications.workflow import services
 from portal.accounts.models import User
 from portal.catalog.models import Item, Level, Series, TitleName
-from reviews import services
 from tests.filing_helpers import fill_everything, teacher_evaluation
 
 DEMO = {

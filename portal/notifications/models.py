@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .events import EVENTS
+
 
 class SmsStatus(models.TextChoices):
     PENDING = "pending", _("待发送")
@@ -169,7 +171,6 @@ class NotificationTemplate(models.Model):
         ordering = ["event"]
 
     def __str__(self):
-        from .events import EVENTS
 
         spec = EVENTS.get(self.event)
         return str(spec.label) if spec else self.event

@@ -27,6 +27,7 @@ PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 
 
 
 def _task_for(model):
+    # Imported here because tasks.py imports this module (the dispatcher it runs queues tasks).
     from . import tasks
 
     return {SmsMessage: tasks.send_sms, EmailMessage: tasks.send_email}[model]

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,14 @@ from .models import (
 from .outbox import enqueue_on_commit
 
 logger = logging.getLogger("portal.notifications")
+
+
+def page_url(name: str, *args) -> str:
+    """The path of a page for a message's link, or "" when it cannot be reversed."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
 
 
 def in_site_language(function):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from .models import EmailMessage, FailureKind, SmsMessage, SmsStatus
+from .outbox import dispatch_outbox as dispatch
 from .sms import get_backend
 
 logger = logging.getLogger("portal.notifications")
@@ -61,6 +62,7 @@ def _send_once(task, model, message_id: int, send, address_problem) -> str:
 @shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
 def send_sms(self, message_id: int) -> str:
     """Send one text message. Idempotent: a message already sent is not sent again."""
+    # Imported here because services.py imports outbox.py, which queues these tasks.
     from .services import mobile_problem
 
     return _send_once(self, SmsMessage, message_id, lambda m: get_backend().send(m.mobile, m.text), mobile_problem)
@@ -73,6 +75,7 @@ def _send_email(message: EmailMessage) -> None:
 @shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
 def send_email(self, message_id: int) -> str:
     """Send one e-mail through Django's EMAIL_BACKEND. Idempotent like send_sms."""
+    # Imported here because services.py imports outbox.py, which queues these tasks.
     from .services import email_problem
 
     return _send_once(self, EmailMessage, message_id, _send_email, email_problem)
@@ -81,7 +84,7 @@ def send_email(self, message_id: int) -> str:
 # --- beat ----------------------------------------------------------------------------------------
 
 
-def _moment(now: str | None) -> datetime.datetime:
+def moment_from(now: str | None) -> datetime.datetime:
     if not now:
         return timezone.now()
     moment = parse_datetime(now)
@@ -92,41 +95,4 @@ def _moment(now: str | None) -> datetime.datetime:
 
 @shared_task(acks_late=True)
 def dispatch_outbox(now: str | None = None) -> int:
-    from .outbox import dispatch_outbox as dispatch
-
-    return dispatch(now=_moment(now))
-
-
-@shared_task(acks_late=True)
-def send_review_digests(now: str | None = None) -> int:
-    from .reminders import review_digests_send
-
-    return review_digests_send(now=_moment(now))
-
-
-@shared_task(acks_late=True)
-def remind_closing_windows(now: str | None = None) -> int:
-    from .reminders import closing_windows_remind
-
-    return closing_windows_remind(now=_moment(now))
-
-
-@shared_task(acks_late=True)
-def remind_overdue_stages(now: str | None = None) -> int:
-    from .reminders import overdue_stages_remind
-
-    return overdue_stages_remind(now=_moment(now))
-
-
-@shared_task(acks_late=True)
-def send_overdue_summary(now: str | None = None) -> int:
-    from .reminders import overdue_summary_send
-
-    return overdue_summary_send(now=_moment(now))
-
-
-@shared_task(acks_late=True)
-def remind_notices(now: str | None = None) -> int:
-    from .reminders import notices_remind
-
-    return notices_remind(now=_moment(now))
+    return dispatch(now=moment_from(now))

@@ -9,9 +9,9 @@ from django_fsm import can_proceed
 from portal.accounts.models import User
 from portal.accounts.services import user_create
 from portal.core.identity import normalize_credit_code
-from portal.notifications.triggers import unit_reviewed
 
 from . import permissions
+from .alerts import unit_reviewed
 from .models import Membership, NameChange, Organization, OrgKind, OrgStatus, Role
 
 

@@ -1,4 +1,6 @@
-from .models import ReviewRecord
+"""Writing the workflow's audit record."""
+
+from .records import ReviewRecord
 
 
 def audit(application, *, actor, action, from_state, opinion="", membership=None, role="", organization=None):

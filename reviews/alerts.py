@@ -1,37 +1,29 @@
-"""What the other apps call when something happened. Each builds the variables of its event from
-the domain objects and calls `notify`. All are safe to call after commit (they open their own
-transaction) or inside the transaction of the change they report.
+"""What the applicants and reviewers are told when the workflow moves, and when a unit public
+notice opens. Each builds the variables of its event from the domain objects and calls `notify`.
 
-- `application_state_changed(application, opinion=...)`: reviews.services (every step) and
-  applications.filing (submission). Tells the applicant, and puts the application in the daily
-  digest of the reviewers of the stage it reached.
-- `unit_reviewed(unit)`: the unit's HR officers, when its registration is approved or rejected.
+- `on_step(event)`: subscribed to the workflow's events (reviews.apps.ReviewsConfig.ready): every
+  step tells the applicant and puts the application in the daily digest of the reviewers of the
+  stage it reached. It runs inside the step's transaction, so the inbox, outbox and digest rows
+  commit or roll back with the step; sending is queued after commit.
 - `notice_opened(notice, application)`: each applicant of a unit public notice that opens.
 
-Other apps call `services.notify` directly with an event of events.py and its variables, e.g.
-certificates, after commit: `notify(recipients=[holder], event="certificate_ready",
-application=..., url=..., dedupe_key=f"certificate_ready:{certificate.pk}", context={...the
-APPLICATION variables, "certificate_number", "place", "address", "note"})`, and
-`event="certificate_posted"` with "carrier", "tracking_number", "express_address".
+Other apps call `portal.notifications.services.notify` directly with an event of
+portal/notifications/events.py and its variables (certificates: `certificate_ready`,
+`certificate_posted`; organizations: `unit_approved`, `unit_rejected`).
 """
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from applications.labels import applicant_label
-from applications.models import REVIEW_STATE_VALUES, Application, State
-
-from .models import DigestEntry
-from .services import in_site_language, notify
-
-
-def page_url(name: str, *args) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
+from applications.models import REVIEW_STATE_VALUES, Action, Application, State
+from applications.workflow.events import StepTaken
+from portal.catalog.stages import STAGE_ROLE
+from portal.notifications.models import DigestEntry
+from portal.notifications.services import in_site_language, notify, page_url
+from portal.organizations.models import Organization, OrgKind
+from portal.organizations.scope import memberships_covering, region_chain
 
 
 def _local(moment) -> str:
@@ -52,24 +44,13 @@ def application_context(application: Application, opinion: str = "") -> dict:
     }
 
 
-def _region_path(region) -> list:
-    path, seen = [], set()
-    while region is not None and region.pk not in seen:
-        seen.add(region.pk)
-        path.append(region)
-        region = region.parent
-    return path
-
-
 def intake_window(application: Application):
     """The window that takes the paper file: the one that accepted it, else the nearest window
     of the applicant's unit's region (the district's own, else the city's)."""
-    from portal.organizations.models import Organization, OrgKind
-
     if application.acceptance_window_id:
         return application.acceptance_window
-    for region in _region_path(application.unit.region):
-        window = Organization.objects.filter(kind=OrgKind.WINDOW, region=region).order_by("pk").first()
+    for region_id in region_chain(application.unit.region):
+        window = Organization.objects.filter(kind=OrgKind.WINDOW, region_id=region_id).order_by("pk").first()
         if window is not None:
             return window
     return None
@@ -83,24 +64,13 @@ def _window_context(window) -> dict:
 
 def stage_reviewers(application: Application, state: str | None = None) -> list:
     """The people whose queue holds this application at `state` (default: its current state)."""
-    from portal.organizations.models import Membership, Role
-    from reviews.permissions import STAGE_ROLE, in_scope, region_chain
-
     role = STAGE_ROLE.get(state or application.state)
     if role is None:
         return []
-    memberships = Membership.objects.active().filter(role=role, user__is_active=True)
-    unit = application.unit
-    if role == Role.UNIT_HR:
-        memberships = memberships.filter(organization_id=unit.pk)
-    elif role == Role.DEPT_REVIEWER:
-        memberships = memberships.filter(organization_id=unit.parent_id)
-    else:
-        memberships = memberships.filter(organization__region_id__in=region_chain(unit.region))
+    memberships = memberships_covering(application.unit, roles=[role]).filter(user__is_active=True)
     users = {}
-    for membership in memberships.select_related("user", "organization"):
-        if in_scope(membership, application):
-            users.setdefault(membership.user_id, membership.user)
+    for membership in memberships.select_related("user").order_by("pk"):
+        users.setdefault(membership.user_id, membership.user)
     return list(users.values())
 
 
@@ -118,8 +88,6 @@ def queue_for_digest(application: Application) -> int:
 
 
 def _event_for(application: Application, record) -> str:
-    from reviews.models import Action
-
     action = record.action if record else ""
     if application.state == State.RETURNED:
         return "application_returned"
@@ -145,8 +113,6 @@ def application_state_changed(application: Application, *, opinion: str = "") ->
 
     `application` is the instance the step saved: its state is the one this step produced, even
     if another step has moved the application on by the time this runs."""
-    from reviews.models import Action
-
     record = (
         application.records.filter(to_state=application.state)
         .exclude(action__in=[Action.REFUSED, Action.NOTICE_OPEN, Action.NOTICE_RESULT])
@@ -178,24 +144,6 @@ def application_state_changed(application: Application, *, opinion: str = "") ->
     return notifications
 
 
-@in_site_language
-def unit_reviewed(unit, *, purpose: str) -> list:
-    """The unit's registration was approved (`unit_approved`) or rejected (`unit_rejected`)."""
-    from portal.accounts.models import User
-    from portal.organizations.models import Role
-
-    officers = User.objects.filter(
-        memberships__organization=unit, memberships__role=Role.UNIT_HR, memberships__is_active=True
-    ).distinct()
-    return notify(
-        recipients=list(officers),
-        event=purpose,
-        context={"unit_name": unit.name, "reason": unit.rejection_reason},
-        url=page_url("core:dashboard"),
-        purpose=purpose,
-    )
-
-
 def notice_context(notice) -> dict:
     return {
         "unit": notice.unit.name,
@@ -219,3 +167,8 @@ def notice_opened(notice, application: Application) -> list:
         dedupe_key=f"notice_opened:{notice.pk}:{application.pk}",
         purpose="notice_open",
     )
+
+
+def on_step(event: StepTaken) -> None:
+    """The workflow's subscriber (see the module's docstring)."""
+    application_state_changed(event.application, opinion=event.opinion)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,19 +21,19 @@ from portal.organizations.selectors import applicant_unit
 
 from . import eligibility
 from .forms import CurrentTitleForm
-from .materials import material_slots
+from .held_uploads import release
+from .materials import material_slots, sniff
 from .models import (
     CLOSED_STATES,
-    REVIEW_STATE_VALUES,
     Application,
     Commitment,
     CurrentTitle,
     Profile,
-    State,
     Statement,
 )
 from .permissions import can_edit_application
 from .sections import COMMITMENT_TEXT, COMMITMENT_VERSION, SECTIONS, STATEMENT_KINDS
+from .workflow import services as workflow
 
 
 def committee_grade_for(level: Level) -> str:
@@ -116,9 +117,6 @@ def profile_save(*, application: Application, user, form) -> None:
     photo = form.cleaned_data.get("photo_upload")
     held = form.cleaned_data.get("photo_held", "")
     if photo or held:
-        from .held_uploads import release
-        from .materials import sniff
-
         if photo:
             extension, _type = sniff(photo)
         else:  # held from an earlier try of this page, checked then
@@ -254,7 +252,6 @@ def completeness(application: Application) -> list[Missing]:
 
 def snapshot(application: Application) -> dict:
     """The filed content as plain data: labels and values, as the applicant saw them."""
-    from django.forms.models import model_to_dict
 
     def rows(section):
         return [
@@ -406,24 +403,5 @@ def application_submit(*, application: Application, user, moment=None) -> tuple[
             problems.append(_("不符合申报条件：") + " ".join(result.summary_lines()))
         if problems:
             raise SubmitRefused(problems)
-        from_state = locked.state
-        route = [stage for stage in locked.item.stages if stage in REVIEW_STATE_VALUES]
-        locked.submit(content=snapshot(locked), eligibility=result.as_dict(), route=route)
-        locked.save()
-        from reviews.audit import audit
-        from reviews.models import Action
-
-        audit(
-            locked,
-            actor=user,
-            role="applicant",
-            organization=locked.unit,
-            action=Action.RESUBMIT if from_state == State.RETURNED else Action.SUBMIT,
-            from_state=from_state,
-        )
-        from portal.notifications.triggers import application_state_changed
-
-        # Recorded with the submission (sent after commit): the applicant is told, the first
-        # stage's reviewers get it in their digest.
-        application_state_changed(locked)
+        workflow.submit(application=locked, user=user, content=snapshot(locked), eligibility=result.as_dict())
     return locked, True

@@ -19,12 +19,18 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from applications.models import REVIEW_STATE_VALUES, Application, State
+from applications.models import REVIEW_STATE_VALUES, Action, Application, ReviewRecord, State
+from portal.accounts.models import User
 from portal.catalog.models import ApplicationWindow
+from portal.notifications.models import DigestEntry, Notification
+from portal.notifications.services import in_site_language, notify, page_url
+from portal.organizations.models import Membership, Role
+from portal.organizations.scope import region_subtree_ids
 
-from .models import DigestEntry, Notification
-from .services import in_site_language, notify
-from .triggers import application_context, page_url, stage_reviewers
+from .alerts import application_context, notice_context, stage_reviewers
+from .models import Holiday, NoticeResult, UnitNotice
+from .selectors import review_queue
+from .working_days import library_day
 
 STAGE_LABELS = dict(State.choices)
 
@@ -56,7 +62,6 @@ def _row(application: Application, state: str, since: str, **extra) -> dict:
 def review_digests_send(*, now: datetime.datetime) -> int:
     """One message per reviewer per day listing what reached their queue since their last digest
     and still waits there. Returns the number of digests sent."""
-    from reviews.selectors import review_queue
 
     today = timezone.localdate(now)
     key = f"review_digest:{today.isoformat()}"
@@ -159,12 +164,10 @@ class _WorkingCalendar:
     """Working days over a range, the Holiday table read once (reviews.working_days' rules)."""
 
     def __init__(self, start: datetime.date, end: datetime.date):
-        from reviews.models import Holiday
 
         self.table = {row.date: row.is_workday for row in Holiday.objects.filter(date__gte=start, date__lte=end)}
 
     def is_workday(self, day: datetime.date) -> bool:
-        from reviews.working_days import library_day
 
         if day in self.table:
             return self.table[day]
@@ -198,7 +201,6 @@ def overdue_applications(*, now: datetime.datetime) -> list[Overdue]:
     days, counted from the last record that put them there (a notice opened or concluded restarts
     the clock). A public notice still running, or the committee's meeting, is waiting by design and
     is left out."""
-    from reviews.models import Action, NoticeResult, ReviewRecord, UnitNotice
 
     limit = settings.NOTIFY_STAGE_OVERDUE_WORKING_DAYS
     today = timezone.localdate(now)
@@ -269,8 +271,6 @@ def overdue_stages_remind(*, now: datetime.datetime) -> int:
 @in_site_language
 def overdue_summary_send(*, now: datetime.datetime) -> int:
     """Weekly, to each bureau approver: the overdue applications of their region, by stage."""
-    from portal.organizations.models import Membership, Role
-    from reviews.permissions import region_subtree_ids
 
     today = timezone.localdate(now)
     iso = today.isocalendar()
@@ -322,11 +322,6 @@ def overdue_summary_send(*, now: datetime.datetime) -> int:
 def notices_remind(*, now: datetime.datetime) -> int:
     """Officers, when their unit's notice ends today or tomorrow (record the result after it);
     applicants, when a notice they are in has ended (within the last week, once)."""
-    from portal.accounts.models import User
-    from portal.organizations.models import Role
-    from reviews.models import NoticeResult, UnitNotice
-
-    from .triggers import notice_context
 
     today = timezone.localdate(now)
     count = 0
