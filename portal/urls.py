@@ -7,8 +7,9 @@ admin.site.site_title = _("职称申报管理后台")
 admin.site.index_title = _("系统配置")
 
 urlpatterns = [
-    path("", include("portal.core.urls")),
+    path("", include("home.urls")),
     path("accounts/", include("portal.accounts.urls")),
+    path("accounts/", include("portal.organizations.urls_people")),
     path("units/", include("portal.organizations.urls")),
     path("applications/", include("applications.urls")),
     path("", include("reviews.urls")),

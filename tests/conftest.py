@@ -25,7 +25,7 @@ def pytest_configure(config):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the catalogue once per test database; tests that flush it reload it via `catalog`."""
-    from portal.catalog.loader import load_catalog
+    from applications.rules_loader import load_catalog_and_rules as load_catalog
 
     with django_db_blocker.unblock():
         load_catalog()
@@ -34,7 +34,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def catalog(db):
     """The catalogue and the Kunming organisation skeleton (reloaded if a transactional test flushed it)."""
-    from portal.catalog.loader import load_catalog
+    from applications.rules_loader import load_catalog_and_rules as load_catalog
     from portal.catalog.models import Committee
 
     if not Committee.objects.exists():
@@ -44,7 +44,7 @@ def catalog(db):
 @pytest.fixture
 def demo(catalog):
     """The demo data set: one account per role (see portal/core/demo.py)."""
-    from portal.core.demo import load_demo
+    from home.demo import load_demo
 
     return {a.role: a for a in load_demo(with_applications=False)}
 
@@ -52,8 +52,8 @@ def demo(catalog):
 @pytest.fixture
 def as_role(client, demo):
     """`as_role("unit_hr")`: the test client logged in as that demo account ("anonymous": logged out)."""
+    from home.demo import ACCOUNTS
     from portal.accounts.models import User
-    from portal.core.demo import ACCOUNTS
 
     ids = {str(account.role): account.id_number for account in ACCOUNTS}
 

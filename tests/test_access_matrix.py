@@ -18,11 +18,11 @@ DEMO_MOBILES = {
     "admin": "13800000006",
 }
 PUBLIC = [
-    "core:home",
-    "core:committees",
-    "core:series",
-    "core:hr_offices",
-    "accounts:register",
+    "home:home",
+    "home:committees",
+    "home:series",
+    "home:hr_offices",
+    "people:register",
     "organizations:unit_register",
 ]
 
@@ -37,7 +37,7 @@ def test_public_pages_open_for_everyone(as_role, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_dashboard_shows_each_roles_own_section(as_role, role):
     client = as_role(role)
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("home:dashboard"))
     if role == "anonymous":
         assert response.status_code == 302 and reverse("accounts:login") in response.url
         return

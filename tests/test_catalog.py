@@ -50,22 +50,22 @@ def test_teacher_materials_are_added_for_the_teacher_series(catalog):
 
 
 def test_committee_directory_shows_58_and_filters(client, catalog):
-    response = client.get(reverse("core:committees"))
+    response = client.get(reverse("home:committees"))
     assert len(response.context["committees"]) == 58
     assert "0871-" in response.content.decode()
     teacher = Series.objects.get(name="中小学教师")
-    response = client.get(reverse("core:committees"), {"series": teacher.pk, "level": "fugao"})
+    response = client.get(reverse("home:committees"), {"series": teacher.pk, "level": "fugao"})
     assert all(c.series_id == teacher.pk and c.grade == "senior" for c in response.context["committees"])
     assert len(response.context["committees"]) >= 1
-    response = client.get(reverse("core:committees"), {"q": "卫生"})
+    response = client.get(reverse("home:committees"), {"q": "卫生"})
     assert all("卫生" in (c.name + c.scope + c.organizer) for c in response.context["committees"])
-    response = client.get(reverse("core:committees"), {"series": "abc", "level": "nonsense"})
+    response = client.get(reverse("home:committees"), {"series": "abc", "level": "nonsense"})
     assert response.status_code == 200
 
 
 def test_series_page_lists_26_series(client, catalog, django_assert_max_num_queries):
     with django_assert_max_num_queries(5):
-        response = client.get(reverse("core:series"))
+        response = client.get(reverse("home:series"))
     assert len(response.context["series_list"]) == 26
     assert "正高级教师" in response.content.decode()
 
@@ -98,7 +98,7 @@ def test_admin_changes_an_item_route_without_code(client, demo):
 
 def test_demo_data_fills_every_reviewers_queue(catalog):
     from applications.models import Application
-    from portal.core.demo import load_demo
+    from home.demo import load_demo
 
     load_demo()
     load_demo()  # idempotent

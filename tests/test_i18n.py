@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from portal.core.demo import DEMO_PASSWORD
+from home.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +30,10 @@ LANGUAGE_NAMES = ("简体中文",)
 
 # url name -> (Chinese heading, English heading)
 PAGES = {
-    "core:home": ("职称申报办事指南", "Professional Title Application Guide"),
+    "home:home": ("职称申报办事指南", "Professional Title Application Guide"),
     "accounts:login": ("登录", "Sign in"),
-    "core:committees": ("评审委员会目录", "Evaluation Committee Directory"),
-    "accounts:register": ("个人注册", "Individual registration"),
+    "home:committees": ("评审委员会目录", "Evaluation Committee Directory"),
+    "people:register": ("个人注册", "Individual registration"),
     "organizations:unit_register": ("单位注册", "Unit registration"),
 }
 
@@ -50,7 +50,7 @@ LAYOUT_EN = [
 
 # A few page-specific texts, per language.
 PAGE_TEXTS = {
-    "core:home": (
+    "home:home": (
         ["办理事项与流程", "申报须知", "单位公示不少于5个工作日"],
         ["Service items and workflows", "Before you apply", "The unit public notice lasts at least 5 working days"],
     ),
@@ -58,11 +58,11 @@ PAGE_TEXTS = {
         ["身份证号码或手机号码", "忘记密码？", "没有账号？个人注册"],
         ["ID card number or mobile number", "Forgot your password?", "No account? Register as an individual"],
     ),
-    "core:committees": (
+    "home:committees": (
         ["名称或评审范围", "全部系列", "全部层级", "组建单位"],
         ["Name or evaluation scope", "All series", "All levels", "Organizing body", "evaluation committees in total"],
     ),
-    "accounts:register": (
+    "people:register": (
         ["工作单位", "18位居民身份证号码，注册后不可修改。", "确认密码"],
         ["Employer", "Your 18-character resident ID card number", "Confirm password"],
     ),
@@ -125,7 +125,7 @@ def test_pages_are_english_after_choosing_english(client, catalog, name):
         assert text not in content, text
 
 
-@pytest.mark.parametrize("name", ["accounts:login", "accounts:register"])
+@pytest.mark.parametrize("name", ["accounts:login", "people:register"])
 def test_pages_without_data_have_no_chinese_left_in_english(client, catalog, name):
     """These pages show no catalogue data, so any Chinese left is an untranslated string."""
     url = reverse(name)
@@ -137,8 +137,8 @@ def test_committee_directory_counts_in_english(client, catalog):
     from portal.catalog.models import Committee
 
     total = Committee.objects.filter(is_active=True).count()
-    choose_language(client, "en", reverse("core:committees"))
-    content = html(client.get(reverse("core:committees")))
+    choose_language(client, "en", reverse("home:committees"))
+    content = html(client.get(reverse("home:committees")))
     assert f"{total} evaluation committees in total; {total} match the criteria." in content
     assert "共 " not in content
     # The review month is translated around its number.
@@ -148,7 +148,7 @@ def test_committee_directory_counts_in_english(client, catalog):
 
 
 def test_switching_back_to_chinese(client, catalog):
-    home = reverse("core:home")
+    home = reverse("home:home")
     choose_language(client, "en", home)
     assert "Professional Title Application Guide" in html(client.get(home))
 
@@ -161,13 +161,13 @@ def test_switching_back_to_chinese(client, catalog):
 
 
 def test_choice_persists_across_pages(client, catalog):
-    choose_language(client, "en", reverse("core:home"))
+    choose_language(client, "en", reverse("home:home"))
     for name in PAGES:
         assert 'lang="en"' in html(client.get(reverse(name))), name
 
 
 def test_accept_language_english_without_a_choice(client, catalog):
-    content = html(client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"))
+    content = html(client.get(reverse("home:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"))
     assert 'lang="en"' in content
     assert "Professional Title Application Guide" in content
 
@@ -199,9 +199,9 @@ def test_wrong_password_error_in_english(client, demo, settings):
 
 
 def test_registration_errors_in_english(client, catalog):
-    choose_language(client, "en", reverse("accounts:register"))
+    choose_language(client, "en", reverse("people:register"))
     response = client.post(
-        reverse("accounts:register"),
+        reverse("people:register"),
         {
             "real_name": "Zhang",
             "id_number": "110101199003077771",  # wrong check digit
@@ -220,8 +220,8 @@ def test_registration_errors_in_english(client, catalog):
 
 
 def test_required_field_errors_use_djangos_english(client, catalog):
-    choose_language(client, "en", reverse("accounts:register"))
-    content = html(client.post(reverse("accounts:register"), {"email": ""}))
+    choose_language(client, "en", reverse("people:register"))
+    content = html(client.post(reverse("people:register"), {"email": ""}))
     assert "This field is required." in content
     assert "这个字段是必填项" not in content
 

@@ -91,7 +91,7 @@ def test_registration_accepts_spaced_id_and_mobile_and_stores_them_compact(clien
     typed_id = f"{number[:6]} {number[6:14]} {number[14:]}"
     phone = mobile()
     response = client.post(
-        reverse("accounts:register"),
+        reverse("people:register"),
         applicant_data(unit, id_number=typed_id, mobile=f"+86 {phone[:3]}-{phone[3:7]}-{phone[7:]}"),
     )
     assert response.status_code == 302
@@ -104,7 +104,7 @@ def test_the_same_person_typed_full_width_is_a_duplicate(client):
     unit = UnitFactory()
     existing = member("applicant", unit)
     response = client.post(
-        reverse("accounts:register"),
+        reverse("people:register"),
         applicant_data(unit, id_number=full_width(existing.id_number), mobile=full_width(existing.mobile)),
     )
     errors = response.context["form"].errors
@@ -116,7 +116,7 @@ def test_the_same_person_typed_full_width_is_a_duplicate(client):
 @pytest.mark.django_db
 def test_a_long_typed_id_number_gets_the_id_message_not_a_character_count(client):
     unit = UnitFactory()
-    response = client.post(reverse("accounts:register"), applicant_data(unit, id_number="5301021990010112345678"))
+    response = client.post(reverse("people:register"), applicant_data(unit, id_number="5301021990010112345678"))
     assert "身份证号码应为18位，当前为22位" in str(response.context["form"].errors["id_number"])
 
 
@@ -125,7 +125,7 @@ def test_a_long_typed_id_number_gets_the_id_message_not_a_character_count(client
 def test_impossible_or_future_birth_dates_at_registration(client, first17):
     unit = UnitFactory()
     data = applicant_data(unit, id_number=with_check_digit(first17))
-    response = client.post(reverse("accounts:register"), data)
+    response = client.post(reverse("people:register"), data)
     assert "出生日期" in str(response.context["form"].errors["id_number"])
     page = response.content.decode()
     assert data["id_number"] in page and data["mobile"] in page and "王小明" in page

@@ -105,13 +105,13 @@ def test_reset_password_shows_one_time_password_once_and_forces_change(client, u
     client.logout()
     assert login(client, applicant.mobile, password).status_code == 302
     # Anything but changing the password sends them to the change form.
-    assert client.get(reverse("core:dashboard")).url == reverse("accounts:change_password")
+    assert client.get(reverse("home:dashboard")).url == reverse("accounts:change_password")
     response = client.post(
         reverse("accounts:change_password"),
         {"old_password": password, "password1": "Meihua#2026", "password2": "Meihua#2026"},
     )
     assert response.status_code == 302
-    assert client.get(reverse("core:dashboard")).status_code == 200
+    assert client.get(reverse("home:dashboard")).status_code == 200
 
 
 def test_officer_removes_someone_from_the_unit(client, unit_with_staff):
@@ -181,7 +181,7 @@ def test_idle_session_expires_after_configured_minutes(client, settings, unit_wi
     _, _, applicant = unit_with_staff
     assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
     login(client, applicant.mobile)
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("home:dashboard"))
     assert response.cookies["sessionid"]["max-age"] == 1800
     # Simulate 31 idle minutes: the stored session has expired, so the next request is anonymous.
     from datetime import timedelta
@@ -190,4 +190,4 @@ def test_idle_session_expires_after_configured_minutes(client, settings, unit_wi
     from django.utils import timezone
 
     Session.objects.update(expire_date=timezone.now() - timedelta(minutes=1))
-    assert client.get(reverse("core:dashboard")).status_code == 302
+    assert client.get(reverse("home:dashboard")).status_code == 302

@@ -33,7 +33,7 @@ def test_public_account_pages(as_role, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_own_account_pages_need_a_login(as_role, role):
     client = as_role(role)
-    for name in ["accounts:profile", "accounts:change_password"]:
+    for name in ["people:profile", "accounts:change_password"]:
         response = client.get(reverse(name))
         if role == "anonymous":
             expect_login(response)

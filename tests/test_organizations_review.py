@@ -40,14 +40,14 @@ def test_another_departments_unit_is_not_found(client, setup):
 
 def test_approve_then_applicants_can_pick_it(client, setup):
     _, reviewer, unit, _, _ = setup
-    response = client.post(reverse("accounts:register"), applicant_data(unit))
+    response = client.post(reverse("people:register"), applicant_data(unit))
     assert "尚未通过主管部门审核" in str(response.context["form"].errors["unit"])
     client.force_login(reviewer)
     client.post(reverse("organizations:unit_approve", args=[unit.pk]))
     unit.refresh_from_db()
     assert unit.status == OrgStatus.APPROVED and unit.reviewed_by == reviewer
     client.logout()
-    assert client.post(reverse("accounts:register"), applicant_data(unit)).status_code == 302
+    assert client.post(reverse("people:register"), applicant_data(unit)).status_code == 302
 
 
 def test_approving_twice_or_rejecting_after_approval_is_refused_with_a_message(client, setup):
@@ -78,7 +78,7 @@ def test_rejected_unit_sees_the_reason_fixes_and_goes_back_to_its_department(cli
     client.force_login(reviewer)
     client.post(reverse("organizations:unit_reject", args=[unit.pk]), {"reason": "名称与营业执照不符"})
     client.force_login(officer)
-    page = client.get(reverse("core:dashboard")).content.decode()
+    page = client.get(reverse("home:dashboard")).content.decode()
     assert "名称与营业执照不符" in page and "修改并重新提交" in page
     client.post(
         reverse("organizations:unit_edit", args=[unit.pk]),
@@ -94,7 +94,7 @@ def test_rejected_unit_sees_the_reason_fixes_and_goes_back_to_its_department(cli
 def test_department_home_lists_its_pending_units_only(client, setup):
     _, reviewer, unit, _, foreign = setup
     client.force_login(reviewer)
-    page = client.get(reverse("core:dashboard")).content.decode()
+    page = client.get(reverse("home:dashboard")).content.decode()
     assert "待审核单位注册 1 个" in page
     assert unit.name in page and foreign.name not in page
 

@@ -30,7 +30,7 @@ MOBILE = "13987654321"
 def test_each_rule_has_a_chinese_message_and_nothing_is_saved(client, password, message):
     unit = UnitFactory()
     data = applicant_data(unit, id_number=NUMBER, mobile=MOBILE, password1=password, password2=password)
-    response = client.post(reverse("accounts:register"), data)
+    response = client.post(reverse("people:register"), data)
     assert message in str(response.context["form"].errors["password1"]), response.context["form"].errors
     assert not User.objects.exists()
     page = response.content.decode()
@@ -43,12 +43,12 @@ def test_the_identity_rule_applies_when_the_id_number_was_typed_in_lowercase(cli
     unit = UnitFactory()
     password = f"Pw{number[-8:].lower()}"
     data = applicant_data(unit, id_number=number.lower(), password1=password, password2=password)
-    errors = client.post(reverse("accounts:register"), data).context["form"].errors
+    errors = client.post(reverse("people:register"), data).context["form"].errors
     assert "身份证号码" in str(errors["password1"])
 
 
 def test_a_good_password_is_accepted(client):
     unit = UnitFactory()
     data = applicant_data(unit, id_number=NUMBER, mobile=MOBILE, password1="Dianchi#Lake7", password2="Dianchi#Lake7")
-    assert client.post(reverse("accounts:register"), data).status_code == 302
+    assert client.post(reverse("people:register"), data).status_code == 302
     assert User.objects.get(id_number=NUMBER).check_password("Dianchi#Lake7")

@@ -25,16 +25,16 @@ def applicant_data(unit_obj, **overrides):
 def test_applicant_registers_under_an_approved_unit_and_is_logged_in(client):
     unit = UnitFactory()
     data = applicant_data(unit)
-    response = client.post(reverse("accounts:register"), data)
+    response = client.post(reverse("people:register"), data)
     assert response.status_code == 302
     user = User.objects.get(id_number=data["id_number"])
     assert Membership.objects.get(user=user).organization == unit
-    assert client.get(reverse("core:dashboard")).status_code == 200
+    assert client.get(reverse("home:dashboard")).status_code == 200
 
 
 def test_unit_can_be_picked_by_exact_name(client):
     unit = UnitFactory(name="昆明市测试医院")
-    response = client.post(reverse("accounts:register"), applicant_data(unit, unit="昆明市测试医院"))
+    response = client.post(reverse("people:register"), applicant_data(unit, unit="昆明市测试医院"))
     assert response.status_code == 302
 
 
@@ -44,7 +44,7 @@ def test_unit_can_be_picked_by_exact_name(client):
 def test_unit_not_approved_is_refused_at_the_field(client, status, message):
     unit = UnitFactory(status=status)
     data = applicant_data(unit)
-    response = client.post(reverse("accounts:register"), data)
+    response = client.post(reverse("people:register"), data)
     assert response.status_code == 200
     assert message in str(response.context["form"].errors["unit"])
     assert not User.objects.filter(id_number=data["id_number"]).exists()
@@ -57,13 +57,13 @@ def test_invalid_id_number_and_duplicates_are_reported_at_their_fields(client):
     unit = UnitFactory()
     existing = member("applicant", unit)
     bad = applicant_data(unit, id_number="530102198803152010", mobile=existing.mobile)
-    response = client.post(reverse("accounts:register"), bad)
+    response = client.post(reverse("people:register"), bad)
     errors = response.context["form"].errors
     assert "校验位" in str(errors["id_number"]) or "18位" in str(errors["id_number"])
     assert "已被其他账号使用" in str(errors["mobile"])
 
     dup = applicant_data(unit, id_number=existing.id_number)
-    errors = client.post(reverse("accounts:register"), dup).context["form"].errors
+    errors = client.post(reverse("people:register"), dup).context["form"].errors
     assert "已注册" in str(errors["id_number"])
     assert User.objects.count() == 1
 
@@ -78,10 +78,10 @@ def test_password_policy(client):
         (f"Ab{number[-8:]}", "身份证号码"),
     ]:
         data = applicant_data(unit, id_number=number, password1=password, password2=password)
-        errors = client.post(reverse("accounts:register"), data).context["form"].errors
+        errors = client.post(reverse("people:register"), data).context["form"].errors
         assert message in str(errors["password1"]), (password, errors)
     errors = (
-        client.post(reverse("accounts:register"), applicant_data(unit, password2="other#Pass1")).context["form"].errors
+        client.post(reverse("people:register"), applicant_data(unit, password2="other#Pass1")).context["form"].errors
     )
     assert "不一致" in str(errors["password2"])
 

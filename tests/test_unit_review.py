@@ -45,7 +45,7 @@ def test_reject_needs_a_reason_and_keeps_it(client, pending_unit):
 
     # The officer sees the reason, corrects, and the unit goes back to its department.
     client.force_login(officer)
-    assert "信用代码与营业执照不符" in client.get(reverse("core:dashboard")).content.decode()
+    assert "信用代码与营业执照不符" in client.get(reverse("home:dashboard")).content.decode()
     client.post(
         reverse("organizations:unit_edit", args=[unit.pk]),
         {"name": "更正后的单位", "address": "新地址", "phone": "0871-1"},
@@ -123,7 +123,7 @@ def test_officer_home_counts_staff_and_locked_accounts_in_the_database(client, s
         while unit.memberships.filter(role="applicant").count() < staff:
             member("applicant", unit)
         with CaptureQueriesContext(connection) as queries:
-            page = client.get(reverse("core:dashboard")).content.decode()
+            page = client.get(reverse("home:dashboard")).content.decode()
         counts.append(len(queries))
         assert f"<dt>本单位申报人</dt><dd>{staff}</dd>" in page
     assert counts[0] == counts[1], counts  # the same queries for 2 and 20 staff
@@ -141,5 +141,5 @@ def test_officer_home_counts_staff_and_locked_accounts_in_the_database(client, s
             http_accept="",
             path_info="/accounts/login/",
         )
-    page = client.get(reverse("core:dashboard")).content.decode()
+    page = client.get(reverse("home:dashboard")).content.decode()
     assert '<dt>被锁定账号</dt><dd><span class="badge locked">1</span>' in page  # not the other unit's

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
+    """Helpers every app may use (identity numbers, form errors); it imports no other app."""
+
     name = "portal.core"
     label = "core"
-    verbose_name = "门户"
+    verbose_name = "基础"

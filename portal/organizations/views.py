@@ -191,7 +191,7 @@ def unit_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         services.unit_update(unit=unit, by=request.user, **form.cleaned_data)
         messages.success(request, _("单位信息已保存。"))
-        return redirect("core:dashboard")
+        return redirect("home:dashboard")
     return render(
         request, "organizations/unit_edit.html", {"unit": unit, "form": form, "history": unit.name_changes.all()}
     )

@@ -6,11 +6,15 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from applications.selectors import applications_of
 from portal.accounts.lockout import locked_count
 from portal.catalog.models import ApplicationWindow
 from portal.catalog.selectors import online_items
+from portal.catalog.stages import stages_of
 from portal.organizations import selectors as orgs
 from portal.organizations.models import Membership, Organization, OrgKind, OrgStatus, Role
+from portal.organizations.scope import units_q
+from reviews.selectors import review_queue
 
 
 @dataclass
@@ -24,8 +28,6 @@ class Section:
 
 def _applicant(user, membership):
     windows = ApplicationWindow.objects.open_at().select_related("committee", "item").order_by("closes_at")[:10]
-    from applications.selectors import applications_of
-
     return {
         "unit": membership.organization,
         "items": online_items(),
@@ -71,9 +73,7 @@ def _dept_reviewer(user, membership):
 
 def _waiting(user, membership) -> dict:
     """How many applications wait at this membership's stage, and the first few of them."""
-    from reviews.selectors import ROLE_STATES, _scope, review_queue
-
-    qs = review_queue(user).filter(_scope(membership), state__in=ROLE_STATES[membership.role])
+    qs = review_queue(user).filter(units_q(membership), state__in=stages_of(membership.role))
     return {"waiting_count": qs.count(), "waiting": qs[:10], "queue_url": reverse("reviews:queue")}
 
 
@@ -100,12 +100,12 @@ def _admin(user, membership):
 
 
 BUILDERS = {
-    Role.APPLICANT: (_("我的申报"), "core/dashboard/applicant.html", _applicant),
-    Role.UNIT_HR: (_("单位经办"), "core/dashboard/unit_hr.html", _unit_hr),
-    Role.DEPT_REVIEWER: (_("主管部门审核"), "core/dashboard/dept_reviewer.html", _dept_reviewer),
-    Role.WINDOW_STAFF: (_("窗口受理"), "core/dashboard/window_staff.html", _window_staff),
-    Role.BUREAU_APPROVER: (_("审核审批"), "core/dashboard/bureau.html", _bureau),
-    Role.ADMIN: (_("系统管理"), "core/dashboard/admin.html", _admin),
+    Role.APPLICANT: (_("我的申报"), "home/dashboard/applicant.html", _applicant),
+    Role.UNIT_HR: (_("单位经办"), "home/dashboard/unit_hr.html", _unit_hr),
+    Role.DEPT_REVIEWER: (_("主管部门审核"), "home/dashboard/dept_reviewer.html", _dept_reviewer),
+    Role.WINDOW_STAFF: (_("窗口受理"), "home/dashboard/window_staff.html", _window_staff),
+    Role.BUREAU_APPROVER: (_("审核审批"), "home/dashboard/bureau.html", _bureau),
+    Role.ADMIN: (_("系统管理"), "home/dashboard/admin.html", _admin),
 }
 
 

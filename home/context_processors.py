@@ -1,5 +1,13 @@
 from django.conf import settings
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.functional import SimpleLazyObject
+
+from portal.accounts.models import User
+from portal.notifications.models import Notification
+from portal.notifications.selectors import unread_count
+from portal.organizations.models import Membership
+from portal.organizations.scope import REVIEWER_ROLES
 
 
 def _header(user) -> tuple[bool, int]:
@@ -8,19 +16,9 @@ def _header(user) -> tuple[bool, int]:
     and whether the user holds a reviewer role are read together."""
     if not user.is_authenticated:
         return False, 0
-    from portal.notifications.selectors import unread_count
-
     cached = getattr(user, "_reviewer_memberships", None)
     if cached is not None:
         return bool(cached), unread_count(user)
-    from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
-    from django.db.models.functions import Coalesce
-
-    from portal.accounts.models import User
-    from portal.notifications.models import Notification
-    from portal.organizations.models import Membership
-    from reviews.permissions import REVIEWER_ROLES
-
     unread = (
         Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
         .order_by()

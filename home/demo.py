@@ -6,9 +6,13 @@ from datetime import datetime, time
 from django.db import transaction
 from django.utils import timezone
 
+from applications import services as filing
+from applications.models import Application
+from applications.sample import fill_sample_application
+from applications.workflow import services as workflow
 from portal.accounts.models import User
 from portal.catalog.loader import CITY_BUREAU, CITY_WINDOW
-from portal.catalog.models import ApplicationWindow, Committee, Item
+from portal.catalog.models import ApplicationWindow, Committee, Item, Level, Series, TitleName
 from portal.core.identity import with_check_digit, with_credit_check
 from portal.organizations.models import Membership, Organization, OrgKind, OrgStatus, Region, Role
 
@@ -115,12 +119,6 @@ STEP_ROLE = {"unit_recommend": Role.UNIT_HR, "window_accept": Role.WINDOW_STAFF}
 
 def _demo_applications(unit) -> None:
     """One file per stage, filed and moved on through the real services (idempotent)."""
-    from applications import filing
-    from applications.models import Application
-    from applications.sample import fill_sample_application
-    from portal.catalog.models import Level, Series, TitleName
-    from reviews import services
-
     reviewers = {a.role: User.objects.get(id_number=a.id_number) for a in ACCOUNTS}
     series = Series.objects.get(name="中小学教师")
     people = [(a.real_name, a.id_number, a.mobile, "evaluation", []) for a in ACCOUNTS if a.role == Role.APPLICANT]
@@ -152,6 +150,6 @@ def _demo_applications(unit) -> None:
         fill_sample_application(application)
         application, _submitted = filing.application_submit(application=application, user=person)
         for step in steps:
-            application = services.fire(
+            application = workflow.fire(
                 application_id=application.pk, user=reviewers[STEP_ROLE[step]], step=step, opinion="材料齐全，同意。"
             )

@@ -12,7 +12,7 @@ from .dashboard import dashboard_sections
 
 
 def home(request):
-    return render(request, "core/home.html", {"items": catalog.online_items()})
+    return render(request, "home/home.html", {"items": catalog.online_items()})
 
 
 def committee_directory(request):
@@ -26,7 +26,7 @@ def committee_directory(request):
     committees = catalog.committee_directory(query=query, series_id=series_id, level_code=level_code)
     return render(
         request,
-        "core/committees.html",
+        "home/committees.html",
         {
             "committees": committees,
             "total": Committee.objects.filter(is_active=True).count(),
@@ -42,7 +42,7 @@ def committee_directory(request):
 def series_catalogue(request):
     return render(
         request,
-        "core/series.html",
+        "home/series.html",
         {"series_list": catalog.series_with_titles(), "levels": list(catalog.levels().order_by("-rank"))},
     )
 
@@ -50,7 +50,7 @@ def series_catalogue(request):
 def hr_offices(request):
     offices = Organization.objects.departments().approved().select_related("region").order_by("id")
     page = Paginator(offices, 50).get_page(request.GET.get("page"))
-    return render(request, "core/hr_offices.html", {"page": page})
+    return render(request, "home/hr_offices.html", {"page": page})
 
 
 @login_required
@@ -58,7 +58,7 @@ def dashboard(request):
     memberships = list(orgs.memberships_of(request.user))
     return render(
         request,
-        "core/dashboard.html",
+        "home/dashboard.html",
         {
             "memberships": memberships,
             "sections": dashboard_sections(request.user, memberships),

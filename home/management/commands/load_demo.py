@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from portal.core.demo import DEMO_PASSWORD, load_demo
+from home.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
