@@ -8,9 +8,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("register/", views.register, name="register"),
     path("password/forgot/", views.forgot_password, name="forgot_password"),
     path("password/reset/", views.reset_password, name="reset_password"),
     path("password/change/", views.change_password, name="change_password"),
-    path("profile/", views.profile, name="profile"),
 ]
