@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from portal.catalog.loader import load_catalog
 from portal.catalog.models import Item, Level, Series
 from portal.organizations.models import Region
 
@@ -89,3 +90,10 @@ def load_eligibility_rules(path: Path = RULES_FILE) -> int:
         )
 
     return len(data["eligibility_rules"]) + len(data["training_hours_rules"])
+
+
+def load_catalog_and_rules() -> dict:
+    """The catalogue (portal.catalog.loader), then the eligibility rules that refer to it."""
+    counts = load_catalog()
+    counts["rules"] = load_eligibility_rules()
+    return counts

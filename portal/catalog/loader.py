@@ -164,8 +164,4 @@ def load_catalog() -> dict:
             create_defaults={**fields, "status": OrgStatus.APPROVED},
         )
     counts["hr_offices"] = len(kunming["hr_offices"])
-
-    from applications.rules_loader import load_eligibility_rules
-
-    counts["rules"] = load_eligibility_rules()
     return counts
