@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import models as m
+from .held_uploads import held, hold
+from .materials import photo_check
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -103,14 +105,11 @@ class ProfileForm(forms.ModelForm):
     def clean_photo_upload(self):
         upload = self.cleaned_data.get("photo_upload")
         if upload:
-            from .materials import photo_check
-
             self.photo_extension, _type = photo_check(upload)
         return upload
 
     def clean_photo_held(self):
         """The held photo's storage name, or "" (a stale or foreign token is ignored)."""
-        from .held_uploads import held
 
         found = held(self.cleaned_data.get("photo_held", ""), user=self.applicant) if self.applicant else None
         self.held_photo = found
@@ -118,7 +117,6 @@ class ProfileForm(forms.ModelForm):
 
     def hold_photo(self) -> None:
         """After a failed save: keep a photo that passed its own checks for the next try."""
-        from .held_uploads import hold
 
         upload = self.cleaned_data.get("photo_upload") if hasattr(self, "cleaned_data") else None
         if not upload or "photo_upload" in self.errors or self.applicant is None:

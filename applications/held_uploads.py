@@ -5,10 +5,12 @@ person; it expires after HELD_UPLOAD_HOURS. The file moves to its record when th
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.core import signing
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 SALT = "applications.held_uploads"
 HELD_UPLOAD_HOURS = 24
@@ -41,9 +43,6 @@ def release(name: str) -> None:
 
 def release_stale(*, now=None) -> int:
     """Delete held files older than their tokens (the person never came back). Returns how many."""
-    import datetime
-
-    from django.utils import timezone
 
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(hours=HELD_UPLOAD_HOURS + 1)

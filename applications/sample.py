@@ -5,9 +5,11 @@ import datetime
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from portal.catalog.models import Level
 
+from .materials import material_slots, material_upload
 from .models import (
     Assessment,
     Commitment,
@@ -22,7 +24,6 @@ from .models import (
 
 
 def png_bytes() -> bytes:
-    from PIL import Image
 
     buffer = io.BytesIO()
     Image.new("RGB", (60, 80), (200, 30, 30)).save(buffer, "PNG")
@@ -90,7 +91,6 @@ def fill_sample_application(application, *, degree=Education.Degree.BENKE, gradu
 
 
 def upload_required_materials(application):
-    from .materials import material_slots, material_upload
 
     for requirement, upload in material_slots(application):
         if requirement.required and upload is None:

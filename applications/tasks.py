@@ -2,10 +2,11 @@
 
 from celery import shared_task
 
+from .held_uploads import release_stale
+
 
 @shared_task(acks_late=True)
 def release_stale_held_uploads() -> int:
     """Held photos whose page was never saved again (applications/held_uploads.py)."""
-    from .held_uploads import release_stale
 
     return release_stale()

@@ -43,6 +43,7 @@ class DocumentJobAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("重新生成所选失败的文书"))
     def retry(self, request, queryset):
+        # Imported here because tasks.py imports services.py, which the admin imports.
         from .tasks import render_document
 
         failed = list(queryset.filter(status=JobStatus.FAILED).values_list("pk", flat=True))

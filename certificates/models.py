@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from portal.catalog.models import Committee, ObtainedBy, TitleName
+from portal.core.identity import mask_id_number
 from portal.organizations.models import Organization
 
 
@@ -98,7 +99,6 @@ class Certificate(models.Model):
 
     @property
     def masked_id_number(self) -> str:
-        from portal.core.identity import mask_id_number
 
         return mask_id_number(self.id_number)
 

@@ -19,8 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.labels import applicant_label
 from applications.models import Application, State
+from portal.notifications.services import in_site_language, notify
 from portal.organizations.models import Organization, OrgKind
+from portal.organizations.permissions import is_admin
 
 from .models import (
     Certificate,
@@ -183,6 +186,7 @@ def certificate_issue(*, application_id: int) -> Certificate:
 
 
 def _enqueue(job: DocumentJob) -> None:
+    # Imported here because tasks.py imports this module (it runs the jobs these functions queue).
     from .tasks import render_document
 
     transaction.on_commit(lambda: render_document.delay(job.pk), robust=True)
@@ -230,7 +234,6 @@ def form_job_ensure(*, application: Application, user) -> DocumentJob:
 
 def department_job_create(*, user, kind: str, department: Organization, year: int, committee=None) -> DocumentJob:
     """A roster or a commission letter of a department for a year (a new document each time)."""
-    from portal.organizations.permissions import is_admin
 
     if kind not in (DocumentKind.ROSTER, DocumentKind.COMMISSION):
         raise ValidationError(_("未知的文书类型。"))
@@ -282,6 +285,8 @@ def document_job_run(*, job_id: int) -> str:
     """Render the job's document and store it. Idempotent: a finished job is skipped, and when
     duplicates of one job race, only the first to finish keeps its file; the others delete theirs.
     Failures are recorded on the job (status, error, attempts) and re-raised for the task to retry."""
+    # Imported here because documents.py imports this module (a certificate is numbered here
+    # when its document is first rendered).
     from .documents import RENDERERS
 
     claimed = (
@@ -470,14 +475,11 @@ def _tell_holder(certificate: Certificate, event: str, **context) -> None:
     """The holder's notification (inbox, and text/e-mail per their preferences), worded by the
     notifications app's events `certificate_ready` / `certificate_posted`, in the site's language
     whatever language the window staff read the pages in."""
-    from portal.notifications.services import in_site_language
 
     in_site_language(_tell_holder_now)(certificate, event, **context)
 
 
 def _tell_holder_now(certificate: Certificate, event: str, **context) -> None:
-    from applications.labels import applicant_label
-    from portal.notifications.services import notify
 
     application = certificate.application
     notify(
@@ -598,7 +600,6 @@ def receipt_job_request(*, application: Application) -> DocumentJob:
 
 def certificate_job_request(*, application_id: int, user) -> DocumentJob:
     """Window staff make the certificate now: when its job never ran (a lost message) or failed."""
-    from portal.organizations.permissions import is_admin
 
     application = Application.objects.select_related("unit", "unit__region").get(pk=application_id)
     if not (is_admin(user) or print_membership(user, application) is not None):

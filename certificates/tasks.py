@@ -3,10 +3,16 @@ worker that dies mid-render leaves the message to be delivered again) and retry 
 Every failure is recorded on the DocumentJob, where staff see it and can retry it."""
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from applications.models import Application, State
 
 from . import services
+from .models import DocumentJob, DocumentKind, JobStatus
 
 logger = logging.getLogger("portal.certificates")
 
@@ -52,14 +58,6 @@ def issue_missing_documents() -> int:
     every approved application without a certificate and every accepted one without a receipt gets
     its job run, and a job still waiting in the queue after DOCUMENT_JOB_STALE_MINUTES is queued
     again (running it twice is harmless). Returns how many were queued."""
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.utils import timezone
-
-    from applications.models import Application, State
-
-    from .models import DocumentJob, DocumentKind, JobStatus
 
     certificates = list(
         Application.objects.filter(state=State.APPROVED, certificate__isnull=True).values_list("pk", flat=True)

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -36,7 +37,6 @@ class LoginForm(AuthenticationForm):
     }
 
     def get_invalid_login_error(self):
-        from django.conf import settings
 
         return ValidationError(
             self.error_messages["invalid_login"], code="invalid_login", params={"limit": settings.AXES_FAILURE_LIMIT}

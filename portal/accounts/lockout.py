@@ -1,10 +1,13 @@
 """Account lockout (django-axes) keyed on the person, whichever identifier they typed."""
 
+from axes.models import AccessAttempt
+from axes.utils import reset
 from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 
 from .backends import find_user_by_login
+from .forms import LoginForm
 
 
 def canonical_username(request, credentials):
@@ -21,7 +24,6 @@ def lockout_response(request, original_response=None, credentials=None):
     failure for axes and adds "wrong password" under the lock message even when the password was
     right. What was typed as the account stays in the field.
     """
-    from .forms import LoginForm
 
     form = LoginForm(request, initial={"username": request.POST.get("username", "")})
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
@@ -41,7 +43,6 @@ def lockout_response(request, original_response=None, credentials=None):
 
 def locked_until(user):
     """When the lockout of `user` ends, or None when the account is not locked."""
-    from axes.models import AccessAttempt
 
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     attempt = (
@@ -58,7 +59,6 @@ def locked_until(user):
 
 def _locked_attempts(id_numbers):
     """Attempts that lock these accounts now; `id_numbers` may be a list or a subquery."""
-    from axes.models import AccessAttempt
 
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     if not hasattr(id_numbers, "query"):
@@ -81,6 +81,5 @@ def locked_count(id_numbers) -> int:
 
 
 def clear_lockout(user) -> None:
-    from axes.utils import reset
 
     reset(username=user.id_number)
