@@ -202,9 +202,35 @@ def test_batch_pass_acts_only_where_the_user_may(login, filed, name):
         assert response.status_code == (302 if reviewer else 404), name
     state = Application.objects.get(pk=filed.pk).state
     assert state == (State.WINDOW_INTAKE if name == "unit_hr" else State.UNIT_REVIEW), name
-    # Each refused application is audited singly, like a refused decision.
+    # A reviewer who may see the application but not pass it is refused and audited singly;
+    # outside the scope it is as if the id did not exist: nothing is written.
     refused = filed.records.filter(action=Action.REFUSED).count()
-    assert refused == (1 if reviewer and name != "unit_hr" else 0), name
+    assert refused == (1 if name in IN_SCOPE_REVIEWERS and name != "unit_hr" else 0), name
+
+
+@pytest.mark.parametrize("name", [n for n in OUTSIDERS if n != "other_applicant"])
+def test_batch_answers_an_out_of_scope_id_like_a_missing_one(login, filed, name):
+    """POST /reviews/batch/ must not reveal which ids exist elsewhere, nor write into them."""
+    client = login(name)
+    missing = Application.objects.order_by("-pk").first().pk + 100
+    answers = []
+    for application_id in (filed.pk, missing):
+        response = client.post(
+            reverse("reviews:batch"), {"application": [application_id], "opinion": "同意"}, follow=True
+        )
+        text = response.content.decode().replace(str(application_id), "ID")
+        answers.append((response.status_code, [str(m) for m in response.context["messages"]], text.count("未处理")))
+    assert answers[0] == answers[1]
+    assert not filed.records.filter(action=Action.REFUSED).exists()
+
+
+def test_batch_refuses_more_ids_than_a_page_holds(login, filed, settings):
+    settings.REVIEW_BATCH_MAX = 3
+    client = login("unit_hr")
+    ids = [filed.pk, *range(10**6, 10**6 + 3)]
+    response = client.post(reverse("reviews:batch"), {"application": ids, "opinion": "同意"}, follow=True)
+    assert "一次最多批量处理3份" in response.content.decode()
+    assert Application.objects.get(pk=filed.pk).state == State.UNIT_REVIEW
 
 
 @pytest.mark.parametrize("name", ACTORS)
