@@ -416,3 +416,12 @@ def test_an_hr_officer_never_reviews_their_own_application(client, demo):
     assert own.records.filter(action=Action.REFUSED).count() == 1
     # Their colleague reviews it as usual.
     assert services.fire(application_id=own.pk, user=user("unit_hr"), step="unit_recommend", opinion="同意")
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", str(2**40), "-1", "0"])
+def test_batch_refuses_a_tampered_id_at_the_field(login, filed, value):
+    client = login("unit_hr")
+    response = client.post(reverse("reviews:batch"), {"application": [filed.pk, value], "opinion": "同意"}, follow=True)
+    assert response.status_code == 200
+    assert "所选申报无效" in response.content.decode()
+    assert Application.objects.get(pk=filed.pk).state == State.UNIT_REVIEW
