@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.ids import parse_application_ids
 from applications.labels import applicant_label
 from applications.models import Application, State
 from portal.notifications.services import in_site_language, notify
@@ -343,20 +344,7 @@ def printable_certificate(application: Application) -> Certificate | None:
     return certificate if certificate is not None and not certificate.is_void else None
 
 
-MAX_APPLICATION_ID = 2**31 - 1
 REPRINT_REASON_MAX = 200
-
-
-def parse_application_ids(values) -> list[int]:
-    """The ticked applications as ids, in order and once each. Anything but a plain decimal id (a
-    tampered form: "²", "١٢", a number no database column holds) is refused, not a 500."""
-    ids = []
-    for value in values:
-        value = str(value).strip()
-        if not (value.isascii() and value.isdigit()) or not 0 < int(value) <= MAX_APPLICATION_ID:
-            raise ValidationError({"application": _("所选申报无效，请刷新页面后重新勾选。")})
-        ids.append(int(value))
-    return list(dict.fromkeys(ids))
 
 
 def _in_open_batches(certificate_ids: set[int]) -> set[int]:

@@ -269,6 +269,8 @@ MATERIAL_MAX_BYTES = env.int("MATERIAL_MAX_MB", default=10) * 1024 * 1024
 # Returns and resets together, per application (Kunming: 4); returns of a unit's recommendation
 # after which the application is not accepted again that year (Kunming: 3).
 WORKFLOW_RETURN_LIMIT = env.int("WORKFLOW_RETURN_LIMIT", default=4)
+# Most applications passed in one batch from the queue (a queue page holds 50).
+REVIEW_BATCH_MAX = env.int("REVIEW_BATCH_MAX", default=50)
 WORKFLOW_UNIT_RETURN_LIMIT = env.int("WORKFLOW_UNIT_RETURN_LIMIT", default=3)
 # Acceptance numbers, unique per window and year: {year}, {number}, {window} (the window's id).
 ACCEPTANCE_NUMBER_FORMAT = env.str("ACCEPTANCE_NUMBER_FORMAT", default="受理〔{year}〕{number:07d}")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from applications.ids import parse_application_ids
 from applications.labels import applicant_label
 from applications.models import Application, State
 from applications.sections import labelled_content
@@ -77,13 +78,21 @@ def queue(request):
 def batch(request):
     _reviewer_or_404(request.user)
     opinion = request.POST.get("opinion", "").strip()
-    ids = [int(i) for i in request.POST.getlist("application") if i.isdigit()]
+    try:
+        ids = parse_application_ids(request.POST.getlist("application"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reviews:queue")
     if not opinion:
         messages.error(request, _("批量通过也须填写审核意见。"))
     elif not ids:
         messages.error(request, _("请勾选要通过的申报。"))
     else:
-        done, refused = services.batch_pass(application_ids=ids, user=request.user, opinion=opinion)
+        try:
+            done, refused = services.batch_pass(application_ids=ids, user=request.user, opinion=opinion)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("reviews:queue")
         if done:
             messages.success(request, _("已通过 %(n)d 份申报。") % {"n": len(done)})
         for application_id, reason in refused:
