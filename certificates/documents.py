@@ -29,6 +29,7 @@ from weasyprint.text.fonts import FontConfiguration
 from applications.models import Action, Application, Profile, State
 from applications.navigation import SECTION_ORDER
 from portal.catalog.models import ObtainedBy
+from portal.core.spreadsheets import neutralised_row
 
 from .models import Certificate, DocumentJob, DocumentKind
 from .selectors import commission_applications, department_applications
@@ -295,7 +296,7 @@ def render_roster(job: DocumentJob, progress) -> Rendered:
     book = Workbook()
     sheet = book.active
     sheet.title = f"{year}年度花名册"
-    sheet.append([f"{job.organization.name} {year}年度职称申报人员花名册"])
+    sheet.append(neutralised_row([f"{job.organization.name} {year}年度职称申报人员花名册"]))
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     sheet["A1"].font = Font(size=14, bold=True)
     sheet["A1"].alignment = Alignment(horizontal="center")
@@ -304,21 +305,23 @@ def render_roster(job: DocumentJob, progress) -> Rendered:
         cell.font = Font(bold=True)
     for number, a in enumerate(applications, start=1):
         sheet.append(
-            [
-                number,
-                a.applicant.real_name,
-                str(a.applicant.sex_label),
-                a.applicant.id_number,
-                a.unit.name,
-                a.item.short_name,
-                a.series.name,
-                a.level.name,
-                a.title.name,
-                a.committee.name if a.committee else "",
-                a.acceptance_number,
-                timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M") if a.submitted_at else "",
-                str(a.get_state_display()),
-            ]
+            neutralised_row(
+                [
+                    number,
+                    a.applicant.real_name,
+                    str(a.applicant.sex_label),
+                    a.applicant.id_number,
+                    a.unit.name,
+                    a.item.short_name,
+                    a.series.name,
+                    a.level.name,
+                    a.title.name,
+                    a.committee.name if a.committee else "",
+                    a.acceptance_number,
+                    timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M") if a.submitted_at else "",
+                    str(a.get_state_display()),
+                ]
+            )
         )
     widths = [6, 10, 6, 21, 28, 12, 16, 8, 16, 30, 20, 17, 16]
     for index, width in enumerate(widths, start=1):
