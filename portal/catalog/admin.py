@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.admin_widgets import SafeAutocompleteMixin
+
 from .models import (
     STAGE_ORDER,
     ApplicationWindow,
@@ -77,7 +79,7 @@ class ItemForm(forms.ModelForm):
         return sorted(self.cleaned_data["stages"], key=STAGE_ORDER.index)
 
 
-class MaterialInline(admin.TabularInline):
+class MaterialInline(SafeAutocompleteMixin, admin.TabularInline):
     model = MaterialRequirement
     extra = 0
     autocomplete_fields = ["series"]
@@ -103,7 +105,7 @@ class MaterialRequirementAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApplicationWindow)
-class ApplicationWindowAdmin(admin.ModelAdmin):
+class ApplicationWindowAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "committee", "item", "year", "opens_at", "closes_at"]
     list_filter = ["year", "item"]
     search_fields = ["name", "committee__name"]
