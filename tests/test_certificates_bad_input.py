@@ -289,7 +289,6 @@ def test_a_number_typed_as_people_type_it_is_found(demo, client, settings, numbe
         ("' OR '1'='1", "' OR '1'='1"),
         ("%", "%"),
         ("5301002026______", "张伟"),
-        ("\x00", "张伟"),
         ("\u3000", "\u3000"),
     ],
 )
@@ -299,6 +298,14 @@ def test_odd_queries_find_nothing_and_break_nothing(demo, client, settings, numb
     response = client.post("/verify/", {"number": number, "name": name})
     page = response.content.decode()
     assert response.status_code == 200 and "证书有效" not in page and "张伟" not in page.replace(name, "")
+
+
+def test_a_nul_byte_in_a_query_is_a_bad_request(demo, client, settings):
+    """Refused by RejectNulBytesMiddleware before the view (PostgreSQL cannot hold it in text)."""
+    settings.CERTIFICATE_VERIFY_RATE_LIMIT = 100
+    issued(approved())
+    response = client.post("/verify/", {"number": "\x00", "name": "张伟"})
+    assert response.status_code == 400 and "证书有效" not in response.content.decode()
 
 
 def test_an_overlong_query_or_token_is_refused_plainly(demo, client, settings):
