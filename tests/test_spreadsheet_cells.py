@@ -5,10 +5,10 @@ import io
 
 import pytest
 from openpyxl import load_workbook
-from portal.core.spreadsheets import neutralise
 
 from certificates import services
 from certificates.models import DocumentKind
+from portal.core.spreadsheets import neutralise
 from portal.organizations.models import Organization
 from tests.test_certificates_helpers import another_applicant
 from tests.test_documents import evaluation_at_window, file_of
