@@ -65,11 +65,14 @@ def committee_record(
 ) -> Application:
     """Record the committee's vote (for now entered by the bureau) and conclude: more than half for passes."""
     votes = (votes_for, votes_against, abstentions)
-    total = sum(v for v in votes if isinstance(v, int))
-    passed = isinstance(votes_for, int) and votes_for * 2 > total
+    valid = all(isinstance(v, int) and 0 <= v <= MAX_VOTES for v in votes)
+    # Counted only when valid; invalid counts are refused by check_votes, after the step's checks.
+    counted_for, counted_against, counted_abstentions = votes if valid else (0, 0, 0)
+    total = counted_for + counted_against + counted_abstentions
+    passed = counted_for * 2 > total
 
     def check_votes():
-        if any(not isinstance(v, int) or v < 0 or v > MAX_VOTES for v in votes):
+        if not valid:
             raise ValidationError({"votes_for": _("表决票数须为0至%(max)d之间的整数。") % {"max": MAX_VOTES}})
         if total == 0:
             raise ValidationError({"votes_for": _("请填写表决票数。")})
@@ -85,9 +88,9 @@ def committee_record(
         )
 
     text = _("评委会表决：赞成%(f)d票，反对%(a)d票，弃权%(b)d票，%(r)s。") % {
-        "f": votes_for if isinstance(votes_for, int) else 0,
-        "a": votes_against if isinstance(votes_against, int) else 0,
-        "b": abstentions if isinstance(abstentions, int) else 0,
+        "f": counted_for,
+        "a": counted_against,
+        "b": counted_abstentions,
         "r": _("通过") if passed else _("未通过"),
     }
     return fire(

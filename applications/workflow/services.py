@@ -184,12 +184,17 @@ def fire(
     refuse(application_id, user=user, message=refusal, attempted=str(spec.label))
 
 
+def _route_of(item) -> list[str]:
+    """The review stages an item's applications pass, in order (Item.stages holds more)."""
+    return [stage for stage in item.stages if stage in REVIEW_STATE_VALUES]
+
+
 def submit(*, application: Application, user, content: dict, eligibility: dict) -> Application:
     """The applicant's submission, once the filing services have checked it, inside their
     transaction with the row locked: freeze the content, enter the item's route (or go back to the
     stage that returned it), audit, publish."""
     from_state = application.state
-    route = [stage for stage in application.item.stages if stage in REVIEW_STATE_VALUES]
+    route = _route_of(application.item)
     application.submit(content=content, eligibility=eligibility, route=route)
     application.save()
     audit(
@@ -211,7 +216,7 @@ def record_offline(*, application: Application, user, content: dict, note: str) 
     record each, one event). `application` is the new draft, inside the caller's transaction."""
     if not may_fire(application, "record_offline", user):
         raise PermissionDenied
-    route = [stage for stage in application.item.stages if stage in REVIEW_STATE_VALUES]
+    route = _route_of(application.item)
     route = route[route.index(State.WINDOW_INTAKE) :] if State.WINDOW_INTAKE in route else route
     application.record_offline(content=content, route=route)
     application.save()
