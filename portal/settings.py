@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -28,10 +29,19 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]", "testserver"}
+if not DEBUG and set(ALLOWED_HOSTS) - LOCAL_HOSTS and not env.str("SECRET_KEY", default=""):
+    # A key generated per host logs users out whenever the balancer switches nodes, and sessions
+    # signed on one node fail on the other: a public deployment names its key.
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set in the environment when the portal serves hosts other than localhost "
+        f"(ALLOWED_HOSTS={','.join(ALLOWED_HOSTS)}); every node behind one balancer needs the same key."
+    )
+SECRET_KEY = _secret_key()
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "portal.core.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -56,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line and every error page of the request carries its id.
+    "portal.core.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -283,12 +295,31 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@zhicheng.loc
 
 PORTAL_NAME = env.str("PORTAL_NAME", default="职称申报服务平台")
 
+# One JSON object per line on stderr (LOG_FORMAT=plain for a terminal): every unhandled error
+# with its traceback, the request id and the user's id, never personal data.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_context": {"()": "portal.core.logging.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "portal.core.logging.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": LOG_FORMAT if LOG_FORMAT in ("json", "plain") else "json",
+            "filters": ["request_context"],
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
     "loggers": {
-        "portal": {"handlers": ["console"], "level": env.str("PORTAL_LOG_LEVEL", default="INFO")},
+        "portal": {"handlers": ["stderr"], "level": env.str("PORTAL_LOG_LEVEL", default="INFO"), "propagate": False},
+        # Unhandled errors (500) with their tracebacks; 4xx answers are not errors of ours.
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "celery": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
     },
 }

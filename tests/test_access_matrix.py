@@ -24,6 +24,8 @@ PUBLIC = [
     "home:hr_offices",
     "people:register",
     "organizations:unit_register",
+    "healthz",
+    "readyz",
 ]
 
 
