@@ -10,7 +10,7 @@ import logging
 
 from celery import shared_task
 from django.core.mail import EmailMessage as DjangoEmail
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -21,10 +21,27 @@ from .sms import get_backend
 logger = logging.getLogger("portal.notifications")
 
 MAX_RETRIES = 5
+# A database that blinked (failover, restart, a dropped connection) is retried soon, not left to
+# the dispatcher's requeue rule.
+TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
 
 
 def _backoff(retries: int) -> int:
     return min(30 * 2**retries, 3600)
+
+
+def _db_backoff(retries: int) -> int:
+    return min(5 * 2**retries, 120)
+
+
+def _send(task, model, message_id: int, send, address_problem) -> str:
+    try:
+        return _send_once(task, model, message_id, send, address_problem)
+    except TRANSIENT_DB_ERRORS as exc:
+        logger.warning("%s %s: database unavailable, retrying", model.__name__, message_id)
+        if task.request.is_eager or task.request.retries >= task.max_retries:
+            raise  # the row is still pending: the dispatcher queues it again
+        raise task.retry(exc=exc, countdown=_db_backoff(task.request.retries)) from exc
 
 
 def _send_once(task, model, message_id: int, send, address_problem) -> str:
@@ -65,7 +82,7 @@ def send_sms(self, message_id: int) -> str:
     # Imported here because services.py imports outbox.py, which queues these tasks.
     from .services import mobile_problem
 
-    return _send_once(self, SmsMessage, message_id, lambda m: get_backend().send(m.mobile, m.text), mobile_problem)
+    return _send(self, SmsMessage, message_id, lambda m: get_backend().send(m.mobile, m.text), mobile_problem)
 
 
 def _send_email(message: EmailMessage) -> None:
@@ -78,7 +95,7 @@ def send_email(self, message_id: int) -> str:
     # Imported here because services.py imports outbox.py, which queues these tasks.
     from .services import email_problem
 
-    return _send_once(self, EmailMessage, message_id, _send_email, email_problem)
+    return _send(self, EmailMessage, message_id, _send_email, email_problem)
 
 
 # --- beat ----------------------------------------------------------------------------------------
