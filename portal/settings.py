@@ -295,6 +295,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@zhicheng.loc
 
 PORTAL_NAME = env.str("PORTAL_NAME", default="职称申报服务平台")
 
+# Settings besides SECRET_KEY that `manage.py backup` keeps with the data (keys the data needs).
+BACKUP_SECRET_SETTINGS: list[str] = []
+
 # One JSON object per line on stderr (LOG_FORMAT=plain for a terminal): every unhandled error
 # with its traceback, the request id and the user's id, never personal data.
 LOG_FORMAT = env.str("LOG_FORMAT", default="json")
