@@ -164,7 +164,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
+# Build output, not state: collectstatic rebuilds it from the code, and var/ (what a backup keeps)
+# holds only what users and the system made.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "build" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Uploaded files are private: never under STATIC/MEDIA URLs; views stream them after a permission check.
