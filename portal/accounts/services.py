@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.core.identity import normalize_id_number, normalize_mobile, parse_id_number
-from portal.notifications.services import sms_enqueue
+from portal.notifications.services import sms_enqueue_code
 
 from .lockout import clear_lockout
 from .models import PasswordResetCode, User
@@ -94,16 +94,15 @@ def password_reset_request(*, id_number: str, mobile: str) -> bool:
     if _reset_code_throttled(user, now):
         return False
     code = "".join(secrets.choice(string.digits) for _ in range(6))
+    expires_at = now + timedelta(minutes=settings.PASSWORD_RESET_CODE_MINUTES)
     PasswordResetCode.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
-    PasswordResetCode.objects.create(
-        user=user,
-        code_hash=make_password(code),
-        expires_at=now + timedelta(minutes=settings.PASSWORD_RESET_CODE_MINUTES),
-    )
-    sms_enqueue(
+    PasswordResetCode.objects.create(user=user, code_hash=make_password(code), expires_at=expires_at)
+    sms_enqueue_code(
         mobile=user.mobile,
-        text=_("您正在找回职称申报平台密码，验证码 %(code)s，%(minutes)d分钟内有效。如非本人操作请忽略。")
-        % {"code": code, "minutes": settings.PASSWORD_RESET_CODE_MINUTES},
+        template="password_reset",
+        params={"minutes": settings.PASSWORD_RESET_CODE_MINUTES},
+        code=code,
+        expires_at=expires_at,
         purpose="password_reset",
     )
     return True
