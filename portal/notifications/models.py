@@ -94,6 +94,8 @@ class OutboxMessage(models.Model):
     # Set when a send task was handed to the broker; null means the dispatcher must (re)queue it.
     queued_at = models.DateTimeField(_("入队时间"), null=True, blank=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    # Set when the body was erased after NOTIFY_OUTBOX_RETENTION_DAYS (outbox.purge_outbox).
+    purged_at = models.DateTimeField(_("内容清除时间"), null=True, blank=True)
 
     class Meta:
         abstract = True

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from . import codes
 from .models import EmailMessage, FailureKind, SmsMessage, SmsStatus
 from .outbox import dispatch_outbox as dispatch
+from .outbox import purge_outbox as purge
 from .sms import get_backend
 
 logger = logging.getLogger("portal.notifications")
@@ -138,3 +139,8 @@ def moment_from(now: str | None) -> datetime.datetime:
 @shared_task(acks_late=True)
 def dispatch_outbox(now: str | None = None) -> int:
     return dispatch(now=moment_from(now))
+
+
+@shared_task(acks_late=True)
+def purge_outbox(now: str | None = None) -> int:
+    return purge(now=moment_from(now))
