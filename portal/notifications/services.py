@@ -128,13 +128,19 @@ def sms_code_seal(*, mobile: str, template: str, params: dict, code: str, expire
     }
 
 
-def sms_enqueue_code(*, mobile: str, template: str, params: dict, code: str, expires_at, purpose: str) -> SmsMessage:
-    """Record a text message carrying a one-time code, which never appears in clear text in the
-    outbox, the log or the broker; the worker renders the full text only to hand it to the gateway."""
-    fields = sms_code_seal(mobile=mobile, template=template, params=params, code=code, expires_at=expires_at)
-    message = _sms_row(mobile=mobile, purpose=purpose, **fields)
+def sms_enqueue_sealed(*, mobile: str, purpose: str, **sealed) -> SmsMessage:
+    """Record a text message carrying a one-time code (`sealed`: what sms_code_seal returned). The
+    code never appears in clear text in the outbox, the log or the broker; the worker renders the
+    full text only to hand it to the gateway."""
+    message = _sms_row(mobile=mobile, purpose=purpose, **sealed)
     enqueue_on_commit([message])
     return message
+
+
+def sms_enqueue_code(*, mobile: str, template: str, params: dict, code: str, expires_at, purpose: str) -> SmsMessage:
+    """sms_code_seal then sms_enqueue_sealed."""
+    sealed = sms_code_seal(mobile=mobile, template=template, params=params, code=code, expires_at=expires_at)
+    return sms_enqueue_sealed(mobile=mobile, purpose=purpose, **sealed)
 
 
 # --- wording ---------------------------------------------------------------------------------------
