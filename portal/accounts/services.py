@@ -7,19 +7,21 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from portal.core.identity import normalize_id_number, normalize_mobile, parse_id_number
-from portal.notifications.services import sms_code_seal, sms_enqueue_sealed
+from portal.core.identity import mask_mobile, normalize_id_number, normalize_mobile, parse_id_number
+from portal.notifications.services import sms_code_seal, sms_enqueue, sms_enqueue_sealed
 
 from .lockout import clear_lockout
-from .models import PasswordResetCode, User
+from .models import MobileCode, MobileCodePurpose, PasswordResetCode, User
 
 
 def user_create(*, real_name: str, id_number: str, mobile: str, password: str, email: str = "") -> User:
-    """Create a person. Callers validate uniqueness in their forms; the DB enforces it again."""
+    """Create a person. Registration goes through person_register, which also covers an ID number
+    or mobile that already has an account; the database enforces uniqueness again."""
     parse_id_number(id_number)
     user = User(
         id_number=normalize_id_number(id_number),
@@ -159,3 +161,123 @@ def password_reset_confirm(*, id_number: str, code: str, password: str) -> User:
     if failed:
         raise failed
     return user
+
+
+# --- proving a mobile: registration, changing the account's mobile ---------------------------------
+
+
+def _tell(to: str, text, *, purpose: str, **params) -> None:
+    """A security notice to a mobile (no code in it), worded in the site's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        sms_enqueue(mobile=to, text=str(text) % params if params else str(text), purpose=purpose)
+
+
+# What the holder of a mobile that already has an account is told instead of receiving a code.
+MOBILE_TAKEN = {
+    MobileCodePurpose.REGISTER: gettext_lazy(
+        "有人正在用本手机号码注册职称申报平台账号。本号码已注册过账号，如为本人操作，请直接登录或使用“找回密码”；"
+        "如非本人操作，请忽略本短信，您的账号不受影响。"
+    ),
+    MobileCodePurpose.MOBILE_CHANGE: gettext_lazy(
+        "有人正在把职称申报平台另一个账号的手机号码更换为本号码。本号码已注册过账号，该更换不会生效；"
+        "如非本人操作，请忽略本短信，您的账号不受影响。"
+    ),
+}
+
+
+@transaction.atomic
+def mobile_code_send(*, purpose: str, mobile: str, user: User | None = None) -> bool:
+    """Send a code proving that whoever typed `mobile` holds it (registration; a mobile change for
+    `user`). Returns whether a code was sent.
+
+    A mobile that already has an account gets no code: its holder is told by SMS that someone
+    tried to use the number. The answer and the work are the same either way (a code is made,
+    hashed, sealed, stored and a message queued), and the same throttle applies, so neither the
+    page nor its timing tells whether the number is registered.
+    """
+    now = timezone.now()
+    mobile = normalize_mobile(mobile)
+    code_hash, message = _code_prepare(
+        mobile=mobile, template=purpose, minutes=settings.PASSWORD_RESET_CODE_MINUTES, now=now
+    )
+    codes = MobileCode.objects.filter(purpose=purpose, mobile=mobile)
+    if _code_throttled(codes, now):
+        return False
+    taken = User.objects.filter(mobile=mobile).exists()
+    codes.filter(used_at__isnull=True).update(used_at=now)
+    # Stored for a taken number as well (its code was never sent, so nobody can type it): the
+    # throttle counts those requests, and checking a guess costs the same.
+    MobileCode.objects.create(
+        purpose=purpose, mobile=mobile, user=user, code_hash=code_hash, expires_at=message["secret_expires_at"]
+    )
+    if taken:
+        _tell(mobile, MOBILE_TAKEN[purpose], purpose=f"{purpose}_taken")
+        return False
+    sms_enqueue_sealed(mobile=mobile, purpose=purpose, **message)
+    return True
+
+
+def mobile_code_use(*, purpose: str, mobile: str, code: str, user: User | None = None) -> ValidationError | None:
+    """Check a code sent by mobile_code_send, inside the caller's transaction. Returns the error
+    for the "code" field (raise it after the transaction, so the counted attempt is kept), or None
+    when it was right (it is then used up)."""
+    codes = MobileCode.objects.filter(purpose=purpose, mobile=normalize_mobile(mobile), user=user)
+    return _code_use(codes, code)
+
+
+def person_register(*, real_name: str, id_number: str, mobile: str, password: str, email: str = "") -> User | None:
+    """Create the account of someone whose mobile has just been proven (call after
+    mobile_code_use, in the same transaction).
+
+    When the ID number (or, by a race, the mobile) already has an account, nothing is created and
+    None is returned: the caller answers exactly as on success, the account's holder is told by
+    SMS, and the password is hashed all the same so the answer takes as long.
+    """
+    id_number, mobile = normalize_id_number(id_number), normalize_mobile(mobile)
+    owners = list(User.objects.filter(id_number=id_number)) + list(User.objects.filter(mobile=mobile))
+    if not owners:
+        try:
+            with transaction.atomic():
+                return user_create(
+                    real_name=real_name, id_number=id_number, mobile=mobile, password=password, email=email
+                )
+        except IntegrityError:  # registered in between by another request
+            owners = list(User.objects.filter(id_number=id_number)) + list(User.objects.filter(mobile=mobile))
+    else:
+        make_password(password)
+    for owner in {o.pk: o for o in owners}.values():
+        _tell(
+            owner.mobile,
+            gettext_lazy(
+                "有人尝试用您的身份证号码或手机号码注册职称申报平台账号，注册未生效。您已有账号，可直接登录或使用“找回密码”；"
+                "如非本人操作，请留意账号安全。"
+            ),
+            purpose="register_taken",
+        )
+    return None
+
+
+def mobile_change_confirm(*, user: User, mobile: str, code: str) -> None:
+    """Change the account's mobile to one proven by a code; the old number is told. Raises
+    ValidationError keyed "code" (a number that has another account never got a code, so it is
+    refused like a wrong code)."""
+    mobile = normalize_mobile(mobile)
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        failed = mobile_code_use(purpose=MobileCodePurpose.MOBILE_CHANGE, mobile=mobile, code=code, user=user)
+        if failed is None and User.objects.filter(mobile=mobile).exclude(pk=user.pk).exists():
+            failed = ValidationError({"code": _("验证码已失效，请重新获取。")})
+        if failed is None:
+            old = user.mobile
+            user.mobile = mobile
+            user.save(update_fields=["mobile"])
+            _tell(
+                old,
+                gettext_lazy(
+                    "您的职称申报平台账号手机号码已更换为 %(mobile)s。如非本人操作，请立即联系单位经办人或平台管理员。"
+                ),
+                purpose="mobile_changed",
+                mobile=mask_mobile(mobile),
+            )
+    if failed:
+        raise failed

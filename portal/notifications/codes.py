@@ -32,6 +32,12 @@ MASK = "******"
 
 TEMPLATES = {
     "password_reset": _("您正在找回职称申报平台密码，验证码 %(code)s，%(minutes)d分钟内有效。如非本人操作请忽略。"),
+    "register": _(
+        "您正在用本手机号码注册职称申报平台账号，验证码 %(code)s，%(minutes)d分钟内有效。如非本人操作请忽略。"
+    ),
+    "mobile_change": _(
+        "您正在将职称申报平台账号的手机号码更换为本号码，验证码 %(code)s，%(minutes)d分钟内有效。如非本人操作请忽略。"
+    ),
 }
 
 _KEY_INFO = b"portal.notifications.codes.sealed-secret"

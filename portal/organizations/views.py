@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts import services as account_services
 from portal.accounts.lockout import locked_id_numbers
-from portal.accounts.models import User
+from portal.accounts.models import MobileCodePurpose, User
+from portal.accounts.views import send_code
 from portal.core.forms import add_validation_errors
 
 from . import permissions, selectors, services
@@ -22,10 +23,13 @@ from .models import Membership, Organization, OrgStatus
 @require_http_methods(["GET", "POST"])
 def unit_register(request):
     form = UnitRegisterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.sending_code:
+        send_code(request, form, purpose=MobileCodePurpose.REGISTER)
+    elif request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         try:
-            unit = services.unit_register(
+            # Saved or not (the officer already had an account), the same page: see the service.
+            unit, _saved = services.unit_register(
                 name=c["unit_name"],
                 credit_code=c["credit_code"],
                 region=c["region"],
