@@ -213,6 +213,8 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="portal.notifications.sms.LoggingSm
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="【职称申报】")
+# FileSmsBackend (the stand-in phone scripts/run uses): one file per mobile in this folder.
+SMS_FILE_DIR = env.str("SMS_FILE_DIR", default=str(VAR_DIR / "sms"))
 PASSWORD_RESET_CODE_MINUTES = env.int("PASSWORD_RESET_CODE_MINUTES", default=10)
 PASSWORD_RESET_CODE_ATTEMPTS = env.int("PASSWORD_RESET_CODE_ATTEMPTS", default=5)
 

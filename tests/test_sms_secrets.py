@@ -2,6 +2,7 @@
 not the broker."""
 
 import logging
+import re
 from datetime import timedelta
 
 import pytest
@@ -104,3 +105,17 @@ def test_a_code_that_expired_before_delivery_is_not_sent(client, applicant, phon
     row.refresh_from_db()
     assert row.status == SmsStatus.FAILED and row.sealed_secret == "" and phone.messages == []
     assert "过期" in row.last_error
+
+
+def test_the_demo_stand_in_phone_writes_what_a_phone_would_show(client, applicant, settings, tmp_path, caplog):
+    """scripts/run has no SMS gateway: its messages land in var/sms/<mobile>.txt, one file per
+    phone, so a demo user can read their code; the log still shows neither code nor number."""
+    settings.SMS_BACKEND = "portal.notifications.sms.FileSmsBackend"
+    settings.SMS_FILE_DIR = str(tmp_path / "sms")
+    caplog.set_level(logging.DEBUG)
+    client.post(reverse("accounts:forgot_password"), {"id_number": applicant.id_number, "mobile": applicant.mobile})
+    assert send_sms.apply(args=[SmsMessage.objects.get().pk]).get() == "sent"
+    text = (tmp_path / "sms" / f"{applicant.mobile}.txt").read_text(encoding="utf-8")
+    code = re.search(r"验证码 (\d{6})", text).group(1)
+    assert code not in caplog.text and applicant.mobile not in caplog.text
+    assert "138****5678" in caplog.text

@@ -3,8 +3,10 @@
 import json
 import logging
 import urllib.request
+from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from portal.core.identity import mask_mobile
@@ -31,6 +33,21 @@ class LoggingSmsBackend(BaseSmsBackend):
     def send(self, mobile: str, text: str, *, purpose: str = "") -> None:
         logger.info(
             "SMS to %s: %s (%d characters, not sent: no gateway)", mask_mobile(mobile), purpose or "-", len(text)
+        )
+
+
+class FileSmsBackend(BaseSmsBackend):
+    """A stand-in phone for the embedded demo (scripts/run chooses it when no SMS_BACKEND is set):
+    each message is appended to SMS_FILE_DIR/<mobile>.txt, where the person trying the demo reads
+    their code. It is the delivery itself, not a log: never use it where a real gateway exists."""
+
+    def send(self, mobile: str, text: str, *, purpose: str = "") -> None:
+        folder = Path(settings.SMS_FILE_DIR)
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / f"{mobile}.txt", "a", encoding="utf-8") as phone:
+            phone.write(f"{timezone.localtime():%Y-%m-%d %H:%M:%S}\n{settings.SMS_SIGNATURE}{text}\n\n")
+        logger.info(
+            "SMS to %s: %s (%d characters, written to the demo phone)", mask_mobile(mobile), purpose or "-", len(text)
         )
 
 
