@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.views.debug import SafeExceptionReporterFilter
 
 from portal.accounts.models import User
 from portal.notifications.models import SmsMessage, SmsStatus
@@ -119,3 +120,23 @@ def test_the_demo_stand_in_phone_writes_what_a_phone_would_show(client, applican
     code = re.search(r"验证码 (\d{6})", text).group(1)
     assert code not in caplog.text and applicant.mobile not in caplog.text
     assert "138****5678" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "url_name,fields",
+    [
+        ("people:register", ["code", "password1", "password2"]),
+        ("organizations:unit_register", ["code", "password1", "password2"]),
+        ("accounts:reset_password", ["code", "password1", "password2"]),
+        ("accounts:change_mobile", ["code", "password"]),
+        ("accounts:change_password", ["old_password", "password1", "password2"]),
+    ],
+)
+def test_error_reports_do_not_carry_typed_codes_or_passwords(client, applicant, url_name, fields):
+    """Django's error report (the e-mail to ADMINS, the debug page) lists POST data unless the
+    view marks it sensitive."""
+    client.force_login(applicant)
+    data = {name: "Secret#654321" for name in fields}
+    request = client.post(reverse(url_name), data).wsgi_request
+    shown = SafeExceptionReporterFilter().get_post_parameters(request)
+    assert set(shown) == set(fields) and "Secret#654321" not in str(dict(shown))

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from portal.core.forms import add_validation_errors
@@ -55,6 +56,7 @@ def forgot_password(request):
 
 @never_cache  # the page may hold typed passwords
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("code", "password1", "password2")
 def reset_password(request):
     initial = {"id_number": request.session.get("reset_id_number", "")}
     form = ResetPasswordForm(request.POST or None, initial=initial)
@@ -77,6 +79,7 @@ def reset_password(request):
 @login_required
 @never_cache  # the page may hold typed passwords
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("old_password", "password1", "password2")
 def change_password(request):
     form = ChangePasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -90,6 +93,7 @@ def change_password(request):
 @login_required
 @never_cache  # the page may hold a typed password
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("code", "password")
 def change_mobile(request):
     form = MobileChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.sending_code:

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts import services as account_services
@@ -21,6 +22,7 @@ from .models import Membership, Organization, OrgStatus
 
 @never_cache  # the page may hold typed passwords
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("code", "password1", "password2")
 def unit_register(request):
     form = UnitRegisterForm(request.POST or None)
     if request.method == "POST" and form.sending_code:

@@ -8,6 +8,7 @@ from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts.models import MobileCodePurpose
@@ -27,6 +28,7 @@ def registered_message() -> str:
 
 @never_cache  # the page may hold typed passwords
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("code", "password1", "password2")
 def register(request):
     form = ApplicantRegisterForm(request.POST or None)
     if request.method == "POST" and form.sending_code:
