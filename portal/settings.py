@@ -227,6 +227,8 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="portal.notifications.sms.LoggingSm
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="【职称申报】")
+# FileSmsBackend (the stand-in phone scripts/run uses): one file per mobile in this folder.
+SMS_FILE_DIR = env.str("SMS_FILE_DIR", default=str(VAR_DIR / "sms"))
 PASSWORD_RESET_CODE_MINUTES = env.int("PASSWORD_RESET_CODE_MINUTES", default=10)
 PASSWORD_RESET_CODE_ATTEMPTS = env.int("PASSWORD_RESET_CODE_ATTEMPTS", default=5)
 
@@ -238,12 +240,19 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 NOTIFY_SITE_URL = PORTAL_BASE_URL
 NOTIFY_DISPATCH_AFTER_SECONDS = env.int("NOTIFY_DISPATCH_AFTER_SECONDS", default=60)
 NOTIFY_REQUEUE_AFTER_SECONDS = env.int("NOTIFY_REQUEUE_AFTER_SECONDS", default=1800)
+# Sent e-mails and text messages keep their body this many days, then only who, why, when and the
+# outcome (the beat task notifications-purge-outbox).
+NOTIFY_OUTBOX_RETENTION_DAYS = env.int("NOTIFY_OUTBOX_RETENTION_DAYS", default=30)
 # Reviewers are reminded of applications waiting at their stage longer than this many working days.
 NOTIFY_STAGE_OVERDUE_WORKING_DAYS = env.int("NOTIFY_STAGE_OVERDUE_WORKING_DAYS", default=5)
 # Applicants with unsubmitted drafts are reminded this many days before their window closes.
 NOTIFY_WINDOW_REMINDER_DAYS = [int(d) for d in env.list("NOTIFY_WINDOW_REMINDER_DAYS", default=["7", "1"])]
 CELERY_BEAT_SCHEDULE = {
     "notifications-dispatch-outbox": {"task": "portal.notifications.tasks.dispatch_outbox", "schedule": 60.0},
+    "notifications-purge-outbox": {
+        "task": "portal.notifications.tasks.purge_outbox",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "notifications-review-digests": {
         "task": "reviews.tasks.send_review_digests",
         "schedule": crontab(hour=env.int("NOTIFY_DIGEST_HOUR", default=8), minute=30),

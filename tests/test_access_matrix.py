@@ -79,6 +79,16 @@ def test_staff_actions_only_for_officer_and_admin(as_role, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_own_account_pages_for_everyone_logged_in(as_role, role):
+    for name in ["people:profile", "accounts:change_password", "accounts:change_mobile"]:
+        response = as_role(role).get(reverse(name))
+        if role == "anonymous":
+            assert response.status_code == 302 and reverse("accounts:login") in response.url, name
+        else:
+            assert response.status_code == 200, (name, role)
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_admin_site_only_for_admin(as_role, role):
     response = as_role(role).get(reverse("admin:index"))
     assert response.status_code == (200 if role == "admin" else 302)
