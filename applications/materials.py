@@ -1,6 +1,7 @@
 """Materials (申报材料): what an application must carry, the checks on an uploaded file, and the
 services that store, replace and delete uploads.
 
+Every upload is scanned by ClamAV (`virus_check`, failing closed) before its type is judged.
 A file's type is judged from its bytes only: the name and the browser's content type are the
 uploader's claims, and renaming `setup.exe` to `证书.pdf` must not get it past the door. Files are
 stored under server-made names (`material_path`); the uploader's name is kept only as a record.
@@ -23,6 +24,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from portal.catalog.models import MaterialRequirement
+from portal.core import clamav
 
 from .models import Application, Material
 from .permissions import can_edit_application
@@ -273,19 +275,51 @@ def _ooxml(upload) -> tuple[str, str]:
     return extension, CONTENT_TYPES[extension]
 
 
+# --- virus scan -----------------------------------------------------------------------------
+
+
+def virus_check(upload) -> None:
+    """Scan the upload with clamd; ValidationError when it is infected or could not be scanned.
+
+    Runs before the type checks, so that every upload is scanned (and a virus is named as such,
+    not as a wrong file type). An upload the scanner could not judge is refused: fail closed.
+    """
+    if not settings.CLAMAV_ENABLED:
+        return
+    upload.seek(0)
+    try:
+        result = clamav.scan_stream(upload)
+    except clamav.ScannerUnavailable as error:
+        logger.error("upload refused, virus scanner unavailable: %s", error)
+        raise ValidationError(
+            _("病毒扫描服务暂时不可用，文件未被接收。请稍后重新上传；如一直如此，请联系平台管理员。"),
+            code="scanner_unavailable",
+        ) from error
+    finally:
+        upload.seek(0)
+    if not result.clean:
+        logger.warning("upload refused, clamd found %s (%s bytes)", result.signature, upload.size)
+        raise ValidationError(
+            _("文件未通过病毒扫描（检测到：%(signature)s），已拒收。请查杀电脑病毒后重新扫描或导出文件再上传。")
+            % {"signature": result.signature},
+            code="infected",
+        )
+
+
 def check_upload(upload) -> tuple[str, str]:
-    """Size and type checks for a material file; (extension, content type) when accepted."""
+    """Size, virus and type checks for a material file; (extension, content type) when accepted."""
     _check_size(
         upload,
         max_bytes(),
         too_large=_("文件过大：最大 %(max)s MB，当前 %(size)s MB。"),
         empty=_("文件为空，请选择正确的文件。"),
     )
+    virus_check(upload)
     return sniff(upload)
 
 
 def photo_check(upload) -> tuple[str, str]:
-    """Checks for the ID photo (Profile.photo): a real JPEG or PNG image of at most 2 MB.
+    """Checks for the ID photo (Profile.photo): a real JPEG or PNG image of at most 2 MB, scanned.
 
     Returns (extension, content type); the caller should store it under a server-made name.
     """
@@ -295,6 +329,7 @@ def photo_check(upload) -> tuple[str, str]:
         too_large=_("证件照过大：最大 %(max)s MB，当前 %(size)s MB。"),
         empty=_("证件照文件为空，请重新选择。"),
     )
+    virus_check(upload)
     try:
         extension, content_type = sniff(upload)
     except ValidationError as error:
