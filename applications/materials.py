@@ -27,6 +27,7 @@ from portal.catalog.models import MaterialRequirement
 from portal.core import clamav
 
 from .models import Application, Material
+from .pdf_safety import check_pdf
 from .permissions import can_edit_application
 
 try:  # WeasyPrint depends on Pillow, so it is normally there; without it images get the byte check only.
@@ -123,6 +124,7 @@ def sniff(upload) -> tuple[str, str]:
             return _ooxml(upload)
         offset = head.find(PDF_MAGIC)
         if offset >= 0 and not head[:offset].lstrip(b"\xef\xbb\xbf \t\r\n\x00").startswith(DANGEROUS_PREFIXES):
+            check_pdf(upload)
             return ".pdf", CONTENT_TYPES[".pdf"]
         raise _unsupported()
     finally:
