@@ -4,6 +4,7 @@ Everything that differs between the embedded default (SQLite, eager Celery, loca
 production (PostgreSQL, Redis, S3) is read from environment variables; see README.md.
 """
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -289,6 +290,16 @@ DOCUMENT_JOB_STALE_MINUTES = env.int("DOCUMENT_JOB_STALE_MINUTES", default=15)
 
 # Uploaded materials: at most this many bytes each (10 MB: Sichuan, Kunming).
 MATERIAL_MAX_BYTES = env.int("MATERIAL_MAX_MB", default=10) * 1024 * 1024
+
+# Every upload is scanned by ClamAV's daemon before it is accepted, and refused when the scanner
+# cannot answer. CLAMAV_HOST (with CLAMAV_PORT) wins over CLAMAV_SOCKET when set. The default
+# socket is the one scripts/clamd starts for the embedded stack (scripts/run does); it lives under
+# /tmp because Debian's AppArmor profile for clamd lets it write there and not into a checkout.
+CLAMAV_ENABLED = env.bool("CLAMAV_ENABLED", default=True)
+CLAMAV_SOCKET = env.str("CLAMAV_SOCKET", default=f"/tmp/portal-clamd-{os.getuid()}/clamd.sock")
+CLAMAV_HOST = env.str("CLAMAV_HOST", default="")
+CLAMAV_PORT = env.int("CLAMAV_PORT", default=3310)
+CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=30.0)
 
 # Returns and resets together, per application (Kunming: 4); returns of a unit's recommendation
 # after which the application is not accepted again that year (Kunming: 3).
