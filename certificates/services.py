@@ -267,7 +267,7 @@ def job_retry(*, job_id: int, user) -> DocumentJob:
         )
         if not can_retry_job(user, job):
             raise PermissionDenied
-        stale = timezone.now() - datetime.timedelta(seconds=_setting("CERTIFICATE_JOB_STALE_SECONDS", 600))
+        stale = timezone.now() - datetime.timedelta(minutes=settings.DOCUMENT_JOB_STALE_MINUTES)
         stuck = job.status in (JobStatus.PENDING, JobStatus.RUNNING) and (job.started_at or job.created_at) < stale
         if job.status != JobStatus.FAILED and not stuck:
             raise ValidationError(_("该任务正在处理或已完成，无需重试。"))

@@ -261,7 +261,8 @@ CELERY_BEAT_SCHEDULE = {
 # How many reverse proxies (nginx …) stand in front of the web process: the client address for
 # rate limits is then read from X-Forwarded-For. 0 = clients connect directly.
 REVERSE_PROXY_COUNT = env.int("REVERSE_PROXY_COUNT", default=0)
-# A document job still waiting after this long is queued again by the sweep above.
+# A document job waiting (or running) for longer than this is stuck: the sweep above queues it
+# again, and staff may retry it by hand.
 DOCUMENT_JOB_STALE_MINUTES = env.int("DOCUMENT_JOB_STALE_MINUTES", default=15)
 
 # Uploaded materials: at most this many bytes each (10 MB: Sichuan, Kunming).
