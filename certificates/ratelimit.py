@@ -11,11 +11,11 @@ the client chose to send and are not trusted)."""
 import time
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import cache
 
 
 def client_address(request) -> str:
-    proxies = getattr(settings, "REVERSE_PROXY_COUNT", 0)
+    proxies = settings.REVERSE_PROXY_COUNT
     if proxies > 0:
         hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
         if len(hops) >= proxies:
@@ -29,9 +29,8 @@ def now() -> float:
 
 def hit(request, *, scope: str = "verify") -> bool:
     """Count one attempt; False once the address has used up its attempts in this window."""
-    limit = getattr(settings, "CERTIFICATE_VERIFY_RATE_LIMIT", 10)
-    window = getattr(settings, "CERTIFICATE_VERIFY_RATE_WINDOW", 60)
-    cache = caches[getattr(settings, "CERTIFICATE_VERIFY_CACHE", "default")]
+    limit = settings.CERTIFICATE_VERIFY_RATE_LIMIT
+    window = settings.CERTIFICATE_VERIFY_RATE_WINDOW
     key = f"certificates:{scope}:{client_address(request)}:{int(now() // window)}"
     cache.add(key, 0, window + 1)
     try:

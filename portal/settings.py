@@ -215,6 +215,10 @@ SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="【职称申报】")
 PASSWORD_RESET_CODE_MINUTES = env.int("PASSWORD_RESET_CODE_MINUTES", default=10)
 PASSWORD_RESET_CODE_ATTEMPTS = env.int("PASSWORD_RESET_CODE_ATTEMPTS", default=5)
+# New codes per account: at most one per PASSWORD_RESET_CODE_INTERVAL_SECONDS and
+# PASSWORD_RESET_CODES_PER_DAY in 24 hours (each code allows PASSWORD_RESET_CODE_ATTEMPTS guesses).
+PASSWORD_RESET_CODE_INTERVAL_SECONDS = env.int("PASSWORD_RESET_CODE_INTERVAL_SECONDS", default=60)
+PASSWORD_RESET_CODES_PER_DAY = env.int("PASSWORD_RESET_CODES_PER_DAY", default=5)
 
 # Notifications (portal/notifications). Outbox rows not queued at commit (broker down) are queued
 # by the dispatcher once NOTIFY_DISPATCH_AFTER_SECONDS old; rows queued but still pending after
@@ -264,6 +268,19 @@ REVERSE_PROXY_COUNT = env.int("REVERSE_PROXY_COUNT", default=0)
 # A document job waiting (or running) for longer than this is stuck: the sweep above queues it
 # again, and staff may retry it by hand.
 DOCUMENT_JOB_STALE_MINUTES = env.int("DOCUMENT_JOB_STALE_MINUTES", default=15)
+
+# Certificates. Numbers: CERTIFICATE_NUMBER_FORMATS (JSON, keyed by the issuing bureau's region code
+# or name) else CERTIFICATE_NUMBER_FORMAT; fields {year} {serial} (= {number}) {region_code}
+# {authority} {level}.
+CERTIFICATE_NUMBER_FORMAT = env.str("CERTIFICATE_NUMBER_FORMAT", default="{region_code}{year}{serial:06d}")
+CERTIFICATE_NUMBER_FORMATS = env.json("CERTIFICATE_NUMBER_FORMATS", default={})
+# The catalogue item (its code) whose certificate replaces and voids the holder's old one.
+CERTIFICATE_REISSUE_ITEM = env.str("CERTIFICATE_REISSUE_ITEM", default="reissue")
+# Most certificates in one print batch at the window.
+CERTIFICATE_PRINT_BATCH_MAX = env.int("CERTIFICATE_PRINT_BATCH_MAX", default=500)
+# The public verification page: at most this many look-ups per client address and window (seconds).
+CERTIFICATE_VERIFY_RATE_LIMIT = env.int("CERTIFICATE_VERIFY_RATE_LIMIT", default=10)
+CERTIFICATE_VERIFY_RATE_WINDOW = env.int("CERTIFICATE_VERIFY_RATE_WINDOW", default=60)
 
 # Uploaded materials: at most this many bytes each (10 MB: Sichuan, Kunming).
 MATERIAL_MAX_BYTES = env.int("MATERIAL_MAX_MB", default=10) * 1024 * 1024
