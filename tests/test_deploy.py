@@ -1,10 +1,14 @@
-"""Checks of the deployment files that need no Docker engine: docker-compose.yml, Dockerfile,
-the scripts and the README's first commands. Nothing here touches the database."""
+"""Checks of the deployment that need no Docker engine: docker-compose.yml, .env.example,
+Dockerfile, the scripts and the README's first commands; the HTTPS settings of the production
+shape and of the dev server (computed in fresh processes), the headers pages are served with, and
+`manage.py check --deploy` in the documented production environment."""
 
+import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -151,3 +155,167 @@ def test_readme_begins_with_run_and_test():
     assert "scripts/run" in block and "scripts/test" in block, (
         f"README.md's first code block should hold `scripts/run` and `scripts/test`, not:\n{block}"
     )
+
+
+# --- HTTPS and browser protections ---------------------------------------------------------------
+
+HTTPS_SETTINGS = [
+    "DEBUG",
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_PROXY_SSL_HEADER",
+]
+A_SECRET_KEY = "k" + "".join(chr(ord("a") + i % 26) + str(i % 7) for i in range(40))
+
+
+def settings_under(environment: dict) -> dict:
+    """The settings portal/settings.py computes in a fresh process given exactly this environment
+    (nothing inherited from the one running the tests)."""
+    code = (
+        "import json, sys; from django.conf import settings; "
+        "json.dump({name: getattr(settings, name) for name in sys.argv[1:]}, sys.stdout)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, *HTTPS_SETTINGS],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "portal.settings", **environment},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    if values["SECURE_PROXY_SSL_HEADER"] is not None:
+        values["SECURE_PROXY_SSL_HEADER"] = tuple(values["SECURE_PROXY_SSL_HEADER"])
+    return values
+
+
+@pytest.fixture(scope="module")
+def production_settings() -> dict:
+    return settings_under({"DEBUG": "false", "SECRET_KEY": A_SECRET_KEY, "ALLOWED_HOSTS": "testserver"})
+
+
+def test_https_only_by_default_when_debug_is_off(production_settings):
+    assert production_settings == {
+        "DEBUG": False,
+        "SECURE_SSL_REDIRECT": True,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_HSTS_SECONDS": 365 * 24 * 3600,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SECURE_HSTS_PRELOAD": False,
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+    }
+
+
+def test_plain_http_for_the_dev_server():
+    dev = settings_under({"DEBUG": "true", "SECRET_KEY": A_SECRET_KEY})
+    assert dev == {
+        "DEBUG": True,
+        "SECURE_SSL_REDIRECT": False,
+        "SESSION_COOKIE_SECURE": False,
+        "CSRF_COOKIE_SECURE": False,
+        "SECURE_HSTS_SECONDS": 0,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": False,
+        "SECURE_HSTS_PRELOAD": False,
+        "SECURE_PROXY_SSL_HEADER": None,
+    }
+
+
+def test_each_https_setting_can_be_set_from_the_environment():
+    chosen = settings_under(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": A_SECRET_KEY,
+            "SECURE_SSL_REDIRECT": "false",
+            "SESSION_COOKIE_SECURE": "false",
+            "CSRF_COOKIE_SECURE": "true",
+            "SECURE_HSTS_SECONDS": "600",
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS": "false",
+            "SECURE_HSTS_PRELOAD": "true",
+            "SECURE_PROXY_SSL_HEADER": "false",
+        }
+    )
+    assert chosen == {
+        "DEBUG": False,
+        "SECURE_SSL_REDIRECT": False,
+        "SESSION_COOKIE_SECURE": False,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_HSTS_SECONDS": 600,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": False,
+        "SECURE_HSTS_PRELOAD": True,
+        "SECURE_PROXY_SSL_HEADER": None,
+    }
+
+
+def test_scripts_run_serves_the_dev_shape():
+    """The README's first command serves plain http on 127.0.0.1: it runs with DEBUG on unless told."""
+    run = (ROOT / "scripts" / "run").read_text()
+    export = re.search(r'^export DEBUG="\$\{DEBUG:-true\}"$', run, re.MULTILINE)
+    assert export and export.start() < run.rindex("manage.py runserver")
+
+
+@pytest.fixture
+def production(settings, production_settings):
+    """The test client under the production shape's HTTPS settings (conftest turns them off)."""
+    for name, value in production_settings.items():
+        if name != "DEBUG":
+            setattr(settings, name, value)
+    return settings
+
+
+def csp_directives(response) -> dict[str, list[str]]:
+    header = response.headers.get("Content-Security-Policy", "")
+    directives = [part.split() for part in header.split(";") if part.strip()]
+    return {words[0]: words[1:] for words in directives}
+
+
+EXPECTED_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+
+
+@pytest.mark.django_db
+def test_plain_http_is_redirected_to_https(client, production):
+    response = client.get("/accounts/login/?next=/applications/")
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/accounts/login/?next=/applications/"
+    assert "Strict-Transport-Security" not in response.headers  # only sent over HTTPS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("how", ["secure", "from the proxy"])
+def test_headers_over_https(client, production, how):
+    https = {"secure": True} if how == "secure" else {"headers": {"x-forwarded-proto": "https"}}
+    response = client.get("/accounts/login/", **https)
+    assert response.status_code == 200
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response.cookies["csrftoken"]["secure"] is True
+    directives = csp_directives(response)
+    for name, sources in EXPECTED_CSP.items():
+        assert directives.get(name) == sources, (name, response["Content-Security-Policy"])
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+    assert "'unsafe-eval'" not in response["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/admin/login/", "/verify/"])
+def test_every_page_carries_the_policy(client, path):
+    """Plain http as in the dev server: no HSTS and no redirect, but the same policy."""
+    response = client.get(path)
+    assert response.status_code == 200, path
+    assert csp_directives(response) == {**csp_directives(response), **EXPECTED_CSP}
+    assert "Strict-Transport-Security" not in response.headers
+
