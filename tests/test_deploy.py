@@ -3,6 +3,7 @@ Dockerfile, the scripts and the README's first commands; the HTTPS settings of t
 shape and of the dev server (computed in fresh processes), the headers pages are served with, and
 `manage.py check --deploy` in the documented production environment."""
 
+import importlib.util
 import json
 import os
 import re
@@ -319,3 +320,113 @@ def test_every_page_carries_the_policy(client, path):
     assert csp_directives(response) == {**csp_directives(response), **EXPECTED_CSP}
     assert "Strict-Transport-Security" not in response.headers
 
+
+# --- the production environment: docker-compose.yml and .env.example ------------------------------
+
+
+def load_production_env():
+    spec = importlib.util.spec_from_file_location("production_env", ROOT / "scripts" / "production_env.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+production_env = load_production_env()
+SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN")
+REFERENCE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<rest>[^}]*)\}")
+
+
+def compose_values(compose):
+    """(service, key, value) for every environment entry and command word of every service."""
+    for name, service in compose["services"].items():
+        for key, value in environment(service).items():
+            yield name, key, str(value)
+        for word in service.get("command", []) if isinstance(service.get("command"), list) else []:
+            yield name, "command", str(word)
+
+
+def test_compose_has_no_default_passwords(compose):
+    offending = []
+    for service, key, value in compose_values(compose):
+        references = list(REFERENCE.finditer(value))
+        if SECRET_NAME.search(key) and not references:
+            offending.append(f"{service}: {key} is written into the file")
+        for reference in references:
+            if SECRET_NAME.search(reference["name"]):
+                rest = reference["rest"]
+                # Required (compose refuses to start without it), or empty unless set (optional ones).
+                if not (rest.startswith(":?") or rest == ":-"):
+                    offending.append(f"{service}: {key} = {value}")
+    assert not offending, offending
+
+
+@pytest.mark.parametrize("secret", ["SECRET_KEY", "POSTGRES_PASSWORD", "MINIO_ROOT_PASSWORD"])
+def test_compose_refuses_to_start_without_each_secret(compose, secret):
+    variables = production_env.read_env_file(ROOT / ".env.example")
+    variables.update({name: "a-real-secret-" + name.lower() for name in production_env.required_variables()})
+    assert secret in production_env.required_variables()
+    for service in ("web", "postgres", "minio", "createbucket"):
+        production_env.production_environment(variables, service)  # all set: fine
+    del variables[secret]
+    refused = []
+    for service in compose["services"]:
+        try:
+            production_env.production_environment(variables, service)
+        except production_env.MissingVariable:
+            refused.append(service)
+    assert refused, f"no service needs {secret}"
+    variables[secret] = ""
+    with pytest.raises(production_env.MissingVariable):
+        production_env.production_environment(variables, refused[0])  # empty counts as unset
+
+
+def test_interpolation_follows_compose():
+    interpolate = production_env.interpolate
+    assert interpolate("${A:-x}|${A-y}|${B:-x}|${B-y}|$$A|${A}", {"A": ""}) == "x||x|y|$A|"
+    assert interpolate("${A:+set}${B:+set}", {"A": "1"}) == "set"
+    with pytest.raises(production_env.MissingVariable, match="B: needed"):
+        interpolate("${B:?needed}", {})
+
+
+def test_gunicorn_trusts_forwarded_headers_from_the_proxy_only(compose):
+    command = compose["services"]["web"]["command"]
+    allowed = [word for word in command if word.startswith("--forwarded-allow-ips=")]
+    assert allowed == ["--forwarded-allow-ips=${FORWARDED_ALLOW_IPS:-127.0.0.1}"]
+    example = production_env.read_env_file(ROOT / ".env.example")
+    assert "*" not in production_env.interpolate(allowed[0], example)
+    ports = compose["services"]["web"]["ports"]
+    assert production_env.interpolate(ports[0], {}) == "127.0.0.1:8000:8000", "publish web to the local proxy only"
+
+
+def test_env_example_and_compose_agree(compose):
+    text = (ROOT / "docker-compose.yml").read_text()
+    read_by_compose = set(REFERENCE_NAMES.findall(text))
+    example = set(production_env.read_env_file(ROOT / ".env.example"))
+    ignored = sorted(example - read_by_compose)
+    assert not ignored, f".env.example sets {ignored}, which docker-compose.yml never passes on"
+    missing = sorted(production_env.required_variables() - example)
+    assert not missing, f".env.example lacks the required {missing}"
+
+
+REFERENCE_NAMES = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def test_check_deploy_is_clean_with_the_production_environment():
+    """`manage.py check --deploy` as scripts/test runs it: compose's web environment filled in from
+    .env.example, with generated secrets, and nothing inherited from this process."""
+    environment = production_env.production_environment()
+    assert environment["DEBUG"] == "false"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], **environment},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_dot_env_is_never_committed_nor_built_in():
+    assert "/.env" in (ROOT / ".gitignore").read_text().split()
+    assert ".env" in (ROOT / ".dockerignore").read_text().split()
