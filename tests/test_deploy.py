@@ -427,6 +427,21 @@ def test_check_deploy_is_clean_with_the_production_environment():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_scripts_test_runs_the_deploy_check_and_the_linters():
+    script = (ROOT / "scripts" / "test").read_text()
+    for command in (
+        'djlint" templates --lint',
+        "manage.py makemigrations --check --dry-run",
+        "scripts/production_env.py -0",
+        "manage.py check --deploy --fail-level WARNING",
+    ):
+        line = next(
+            (line for line in script.splitlines() if command in line and not line.lstrip().startswith(("#", "echo"))),
+            None,
+        )
+        assert line, f"scripts/test does not run {command}"
+
+
 def test_dot_env_is_never_committed_nor_built_in():
     assert "/.env" in (ROOT / ".gitignore").read_text().split()
     assert ".env" in (ROOT / ".dockerignore").read_text().split()
