@@ -1,26 +1,15 @@
 """A fixed-window counter per client address in the Django cache, for the public verification page.
 
 With several web processes the cache must be shared (Redis) for the limit to hold across them;
-the per-process default cache limits each process separately.
-
-Behind reverse proxies (nginx in front of gunicorn) every request comes from the proxy's address:
-set REVERSE_PROXY_COUNT to the number of proxies you run, and the client is read from
-X-Forwarded-For, counting that many entries from the right (entries further left are whatever
-the client chose to send and are not trusted)."""
+the per-process default cache limits each process separately. The client address is read behind
+REVERSE_PROXY_COUNT proxies (portal.core.clients)."""
 
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 
-
-def client_address(request) -> str:
-    proxies = settings.REVERSE_PROXY_COUNT
-    if proxies > 0:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+from portal.core.clients import client_address
 
 
 def now() -> float:

@@ -4,6 +4,7 @@ Everything that differs between the embedded default (SQLite, eager Celery, loca
 production (PostgreSQL, Redis, S3) is read from environment variables; see README.md.
 """
 
+import ipaddress
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "portal.core.middleware.RejectNulBytesMiddleware",
+    "portal.core.middleware.AdminNetworksMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -298,8 +300,24 @@ CELERY_BEAT_SCHEDULE = {
     "certificates-issue-missing": {"task": "certificates.tasks.issue_missing_documents", "schedule": 600.0},
 }
 # How many reverse proxies (nginx …) stand in front of the web process: the client address for
-# rate limits is then read from X-Forwarded-For. 0 = clients connect directly.
+# rate limits and the admin restriction is then read from X-Forwarded-For. 0 = clients connect directly.
 REVERSE_PROXY_COUNT = env.int("REVERSE_PROXY_COUNT", default=0)
+
+
+def _networks(name: str, entries: list[str]) -> list:
+    """Addresses or CIDR networks; a wrong one stops the start, naming the variable and the entry."""
+    networks = []
+    for entry in filter(None, (e.strip() for e in entries)):
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError as error:
+            raise ValueError(f"{name}: {entry!r} is not an address or a network (CIDR): {error}") from None
+    return networks
+
+
+# /admin/ answers only clients in these networks (comma-separated CIDR, e.g. the bureau's intranet
+# 10.8.0.0/16), a 404 to everyone else; empty: everyone.
+ADMIN_ALLOWED_NETWORKS = _networks("ADMIN_ALLOWED_NETWORKS", env.list("ADMIN_ALLOWED_NETWORKS", default=[]))
 # A document job waiting (or running) for longer than this is stuck: the sweep above queues it
 # again, and staff may retry it by hand.
 DOCUMENT_JOB_STALE_MINUTES = env.int("DOCUMENT_JOB_STALE_MINUTES", default=15)

@@ -4,6 +4,7 @@ shape and of the dev server (computed in fresh processes), the headers pages are
 `manage.py check --deploy` in the documented production environment."""
 
 import importlib.util
+import ipaddress
 import json
 import os
 import re
@@ -173,15 +174,15 @@ HTTPS_SETTINGS = [
 A_SECRET_KEY = "k" + "".join(chr(ord("a") + i % 26) + str(i % 7) for i in range(40))
 
 
-def settings_under(environment: dict) -> dict:
+def settings_under(environment: dict, names=HTTPS_SETTINGS) -> dict:
     """The settings portal/settings.py computes in a fresh process given exactly this environment
     (nothing inherited from the one running the tests)."""
     code = (
         "import json, sys; from django.conf import settings; "
-        "json.dump({name: getattr(settings, name) for name in sys.argv[1:]}, sys.stdout)"
+        "json.dump({name: getattr(settings, name) for name in sys.argv[1:]}, sys.stdout, default=str)"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code, *HTTPS_SETTINGS],
+        [sys.executable, "-c", code, *names],
         cwd=ROOT,
         env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "portal.settings", **environment},
         capture_output=True,
@@ -190,7 +191,7 @@ def settings_under(environment: dict) -> dict:
     )
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
-    if values["SECURE_PROXY_SSL_HEADER"] is not None:
+    if values.get("SECURE_PROXY_SSL_HEADER") is not None:
         values["SECURE_PROXY_SSL_HEADER"] = tuple(values["SECURE_PROXY_SSL_HEADER"])
     return values
 
@@ -445,3 +446,88 @@ def test_scripts_test_runs_the_deploy_check_and_the_linters():
 def test_dot_env_is_never_committed_nor_built_in():
     assert "/.env" in (ROOT / ".gitignore").read_text().split()
     assert ".env" in (ROOT / ".dockerignore").read_text().split()
+
+
+# --- /admin/ only from the networks allowed -------------------------------------------------------
+
+INSIDE, OUTSIDE, PROXY = "10.8.3.4", "203.0.113.9", "172.18.0.1"
+
+
+def test_admin_networks_come_from_the_environment():
+    names = ["ADMIN_ALLOWED_NETWORKS"]
+    assert settings_under({"SECRET_KEY": A_SECRET_KEY}, names) == {"ADMIN_ALLOWED_NETWORKS": []}
+    chosen = settings_under({"SECRET_KEY": A_SECRET_KEY, "ADMIN_ALLOWED_NETWORKS": "10.8.0.0/16, 192.168.1.5"}, names)
+    assert chosen == {"ADMIN_ALLOWED_NETWORKS": ["10.8.0.0/16", "192.168.1.5/32"]}
+
+
+def test_a_wrong_admin_network_stops_the_start():
+    code = "from django.conf import settings; settings.ADMIN_ALLOWED_NETWORKS"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            "PATH": os.environ["PATH"],
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "SECRET_KEY": A_SECRET_KEY,
+            "ADMIN_ALLOWED_NETWORKS": "10.8.0.0/16,10.300.0.0/16",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "ADMIN_ALLOWED_NETWORKS" in result.stderr and "10.300.0.0/16" in result.stderr
+
+
+@pytest.fixture
+def admin_networks(settings):
+    settings.ADMIN_ALLOWED_NETWORKS = [ipaddress.ip_network("10.8.0.0/16"), ipaddress.ip_network("2001:db8::/32")]
+    settings.REVERSE_PROXY_COUNT = 0
+    return settings
+
+
+@pytest.mark.django_db
+def test_admin_is_open_to_everyone_when_no_network_is_set(client, settings):
+    settings.ADMIN_ALLOWED_NETWORKS = []
+    assert client.get("/admin/login/", REMOTE_ADDR=OUTSIDE).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("address", "status"),
+    [(INSIDE, 200), ("::ffff:10.8.0.1", 200), ("2001:db8::7", 200), (OUTSIDE, 404), ("", 404), ("garbage", 404)],
+)
+def test_admin_answers_only_the_allowed_networks(client, admin_networks, address, status):
+    assert client.get("/admin/login/", REMOTE_ADDR=address).status_code == status
+
+
+@pytest.mark.django_db
+def test_outsiders_see_no_admin_at_all(client, admin_networks, django_user_model):
+    # Not even the redirect to the admin's login page, nor a logged-in administrator.
+    assert client.get("/admin/", REMOTE_ADDR=OUTSIDE).status_code == 404
+    assert client.get("/admin/accounts/user/", REMOTE_ADDR=OUTSIDE).status_code == 404
+    admin = django_user_model.objects.create_superuser(
+        id_number="530102197505056012", mobile="13800000099", password="Zhicheng@2026", real_name="管理员"
+    )
+    client.force_login(admin)
+    assert client.get("/admin/", REMOTE_ADDR=OUTSIDE).status_code == 404
+    assert client.get("/admin/", REMOTE_ADDR=INSIDE).status_code == 200
+    # The rest of the portal is not restricted.
+    assert client.get("/", REMOTE_ADDR=OUTSIDE).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("forwarded", "status"),
+    [
+        (INSIDE, 200),
+        # The client wrote the first entry itself; the proxy appended the address it saw.
+        (f"{INSIDE}, {OUTSIDE}", 404),
+        (f"{OUTSIDE}, {INSIDE}", 200),
+        ("", 404),  # no header: the proxy's own address, which is not allowed
+    ],
+)
+def test_behind_the_proxy_the_client_is_read_from_x_forwarded_for(client, admin_networks, forwarded, status):
+    admin_networks.REVERSE_PROXY_COUNT = 1
+    headers = {"x-forwarded-for": forwarded} if forwarded else {}
+    assert client.get("/admin/login/", REMOTE_ADDR=PROXY, headers=headers).status_code == status
