@@ -38,7 +38,6 @@ except ImportError:  # pragma: no cover
 logger = logging.getLogger("portal.applications.materials")
 
 MB = 1024 * 1024
-DEFAULT_MAX_BYTES = 10 * MB
 PHOTO_MAX_BYTES = 2 * MB
 # Zip containers (docx/xlsx) are inspected, never extracted; these bounds refuse archive bombs
 # before anything downstream (a reviewer's viewer, a converter) tries to open them.
@@ -88,7 +87,7 @@ def _mb(size: int, *, above: float | None = None) -> str:
 
 
 def max_bytes() -> int:
-    return getattr(settings, "MATERIAL_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return settings.MATERIAL_MAX_BYTES
 
 
 def limit_label() -> str:

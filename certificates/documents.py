@@ -73,7 +73,7 @@ def html_to_pdf(html: str, stylesheet: str) -> bytes:
 
 
 def base_url() -> str:
-    return getattr(settings, "PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return settings.PORTAL_BASE_URL.rstrip("/")
 
 
 def verification_url(certificate: Certificate) -> str:

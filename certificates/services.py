@@ -40,15 +40,9 @@ from .permissions import can_manage_certificate, can_retry_job, department_membe
 
 logger = logging.getLogger("portal.certificates")
 
-DEFAULT_NUMBER_FORMAT = "{region_code}{year}{serial:06d}"
-
 
 class CertificateRefused(Exception):
     """The certificate cannot be made (e.g. the application is not approved). Not worth retrying."""
-
-
-def _setting(name, default):
-    return getattr(settings, name, default)
 
 
 # --- certificates ------------------------------------------------------------------------------
@@ -71,12 +65,8 @@ def certificate_number(authority: Organization, *, year: int, serial: int, appli
     """Format from CERTIFICATE_NUMBER_FORMATS (keyed by the authority's region code or name), else
     CERTIFICATE_NUMBER_FORMAT. Fields: {year} {serial} (= {number}) {region_code} {authority} {level}."""
     region_code = authority.region.code or f"{authority.pk:06d}"
-    formats = _setting("CERTIFICATE_NUMBER_FORMATS", {})
-    pattern = (
-        formats.get(region_code)
-        or formats.get(authority.name)
-        or _setting("CERTIFICATE_NUMBER_FORMAT", DEFAULT_NUMBER_FORMAT)
-    )
+    formats = settings.CERTIFICATE_NUMBER_FORMATS
+    pattern = formats.get(region_code) or formats.get(authority.name) or settings.CERTIFICATE_NUMBER_FORMAT
     return pattern.format(
         year=year,
         serial=serial,
@@ -138,7 +128,7 @@ def certificate_issue(*, application_id: int) -> Certificate:
         today = timezone.localdate()
         serial = _next_serial(authority, today.year)
         old = None
-        if application.item.code == _setting("CERTIFICATE_REISSUE_ITEM", "reissue"):
+        if application.item.code == settings.CERTIFICATE_REISSUE_ITEM:
             old = _certificate_to_replace(application)
         user = application.applicant
         fields = {
@@ -267,7 +257,7 @@ def job_retry(*, job_id: int, user) -> DocumentJob:
         )
         if not can_retry_job(user, job):
             raise PermissionDenied
-        stale = timezone.now() - datetime.timedelta(seconds=_setting("CERTIFICATE_JOB_STALE_SECONDS", 600))
+        stale = timezone.now() - datetime.timedelta(minutes=settings.DOCUMENT_JOB_STALE_MINUTES)
         stuck = job.status in (JobStatus.PENDING, JobStatus.RUNNING) and (job.started_at or job.created_at) < stale
         if job.status != JobStatus.FAILED and not stuck:
             raise ValidationError(_("该任务正在处理或已完成，无需重试。"))
@@ -366,7 +356,7 @@ def print_batch_request(*, user, application_ids: list[int], reason: str = "") -
     ids = parse_application_ids(application_ids)
     if not ids:
         raise ValidationError({"application": _("请勾选要打印证书的申报。")})
-    limit = _setting("CERTIFICATE_PRINT_BATCH_MAX", 500)
+    limit = settings.CERTIFICATE_PRINT_BATCH_MAX
     if len(ids) > limit:
         raise ValidationError({"application": _("一次最多打印 %(n)d 张证书。") % {"n": limit}})
     reason = " ".join((reason or "").split())

@@ -4,6 +4,7 @@ Everything that differs between the embedded default (SQLite, eager Celery, loca
 production (PostgreSQL, Redis, S3) is read from environment variables; see README.md.
 """
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -32,8 +34,8 @@ def _secret_key() -> str:
 
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]", "testserver"}
-if not DEBUG and set(ALLOWED_HOSTS) - LOCAL_HOSTS and not env.str("SECRET_KEY", default=""):
+local_hosts = {"127.0.0.1", "localhost", "::1", "[::1]", "testserver"}
+if not DEBUG and set(ALLOWED_HOSTS) - local_hosts and not env.str("SECRET_KEY", default=""):
     # A key generated per host logs users out whenever the balancer switches nodes, and sessions
     # signed on one node fail on the other: a public deployment names its key.
     raise ImproperlyConfigured(
@@ -41,6 +43,9 @@ if not DEBUG and set(ALLOWED_HOSTS) - LOCAL_HOSTS and not env.str("SECRET_KEY", 
         f"(ALLOWED_HOSTS={','.join(ALLOWED_HOSTS)}); every node behind one balancer needs the same key."
     )
 SECRET_KEY = _secret_key()
+# Former keys, still accepted for signatures (sessions, signed links, sealed codes) while they expire:
+# rotate by moving the old key here and setting a new SECRET_KEY.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "portal.core.errors.csrf_failure"
 
@@ -55,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "django_htmx",
+    "csp",
     "portal.core",
     "portal.accounts",
     "portal.organizations",
@@ -70,11 +76,13 @@ MIDDLEWARE = [
     # First, so that every log line and every error page of the request carries its id.
     "portal.core.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "portal.core.middleware.RejectNulBytesMiddleware",
+    "portal.core.middleware.AdminNetworksMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -141,8 +149,37 @@ SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS. The production shape (DEBUG off) is served over HTTPS only, by a proxy that terminates TLS
+# and says so in X-Forwarded-Proto; scripts/run sets DEBUG=true and serves plain http on 127.0.0.1,
+# where all of these are off. Each can be set on its own.
+_https = not DEBUG
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_https)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=_https)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=SESSION_COOKIE_SECURE)
+# Browsers remember for this long to use HTTPS only (one year; 0 sends no header).
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if _https else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_https)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Trust X-Forwarded-Proto: only behind a proxy that sets it (and overwrites what clients send).
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("SECURE_PROXY_SSL_HEADER", default=_https) else None
+)
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and frames from the portal itself
+# only; no inline script or style (templates use static files and classes), no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 # Lockout after LOGIN_FAILURE_LIMIT wrong passwords (Kunming: 3), per account.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=3)
@@ -155,7 +192,10 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 # Kunming locks the account after 3 wrong passwords, whatever the address; per-IP limits would lock
 # out a whole unit behind one NAT gateway.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# security.W021 asks for SECURE_HSTS_PRELOAD: browsers' preload lists take a registrable domain
+# (the bureau's, e.g. km.gov.cn) with all its subdomains, which is the domain owner's decision and
+# not the portal's; set SECURE_HSTS_PRELOAD=true where it has been made.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W021"]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -232,6 +272,10 @@ SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="【职称申报】")
 SMS_FILE_DIR = env.str("SMS_FILE_DIR", default=str(VAR_DIR / "sms"))
 PASSWORD_RESET_CODE_MINUTES = env.int("PASSWORD_RESET_CODE_MINUTES", default=10)
 PASSWORD_RESET_CODE_ATTEMPTS = env.int("PASSWORD_RESET_CODE_ATTEMPTS", default=5)
+# New codes per account: at most one per PASSWORD_RESET_CODE_INTERVAL_SECONDS and
+# PASSWORD_RESET_CODES_PER_DAY in 24 hours (each code allows PASSWORD_RESET_CODE_ATTEMPTS guesses).
+PASSWORD_RESET_CODE_INTERVAL_SECONDS = env.int("PASSWORD_RESET_CODE_INTERVAL_SECONDS", default=60)
+PASSWORD_RESET_CODES_PER_DAY = env.int("PASSWORD_RESET_CODES_PER_DAY", default=5)
 
 # Notifications (portal/notifications). Outbox rows not queued at commit (broker down) are queued
 # by the dispatcher once NOTIFY_DISPATCH_AFTER_SECONDS old; rows queued but still pending after
@@ -283,10 +327,40 @@ CELERY_BEAT_SCHEDULE = {
     "certificates-issue-missing": {"task": "certificates.tasks.issue_missing_documents", "schedule": 600.0},
 }
 # How many reverse proxies (nginx …) stand in front of the web process: the client address for
-# rate limits is then read from X-Forwarded-For. 0 = clients connect directly.
+# rate limits and the admin restriction is then read from X-Forwarded-For. 0 = clients connect directly.
 REVERSE_PROXY_COUNT = env.int("REVERSE_PROXY_COUNT", default=0)
-# A document job still waiting after this long is queued again by the sweep above.
+
+
+def _networks(name: str, entries: list[str]) -> list:
+    """Addresses or CIDR networks; a wrong one stops the start, naming the variable and the entry."""
+    networks = []
+    for entry in filter(None, (e.strip() for e in entries)):
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError as error:
+            raise ValueError(f"{name}: {entry!r} is not an address or a network (CIDR): {error}") from None
+    return networks
+
+
+# /admin/ answers only clients in these networks (comma-separated CIDR, e.g. the bureau's intranet
+# 10.8.0.0/16), a 404 to everyone else; empty: everyone.
+ADMIN_ALLOWED_NETWORKS = _networks("ADMIN_ALLOWED_NETWORKS", env.list("ADMIN_ALLOWED_NETWORKS", default=[]))
+# A document job waiting (or running) for longer than this is stuck: the sweep above queues it
+# again, and staff may retry it by hand.
 DOCUMENT_JOB_STALE_MINUTES = env.int("DOCUMENT_JOB_STALE_MINUTES", default=15)
+
+# Certificates. Numbers: CERTIFICATE_NUMBER_FORMATS (JSON, keyed by the issuing bureau's region code
+# or name) else CERTIFICATE_NUMBER_FORMAT; fields {year} {serial} (= {number}) {region_code}
+# {authority} {level}.
+CERTIFICATE_NUMBER_FORMAT = env.str("CERTIFICATE_NUMBER_FORMAT", default="{region_code}{year}{serial:06d}")
+CERTIFICATE_NUMBER_FORMATS = env.json("CERTIFICATE_NUMBER_FORMATS", default={})
+# The catalogue item (its code) whose certificate replaces and voids the holder's old one.
+CERTIFICATE_REISSUE_ITEM = env.str("CERTIFICATE_REISSUE_ITEM", default="reissue")
+# Most certificates in one print batch at the window.
+CERTIFICATE_PRINT_BATCH_MAX = env.int("CERTIFICATE_PRINT_BATCH_MAX", default=500)
+# The public verification page: at most this many look-ups per client address and window (seconds).
+CERTIFICATE_VERIFY_RATE_LIMIT = env.int("CERTIFICATE_VERIFY_RATE_LIMIT", default=10)
+CERTIFICATE_VERIFY_RATE_WINDOW = env.int("CERTIFICATE_VERIFY_RATE_WINDOW", default=60)
 
 # Uploaded materials: at most this many bytes each (10 MB: Sichuan, Kunming).
 MATERIAL_MAX_BYTES = env.int("MATERIAL_MAX_MB", default=10) * 1024 * 1024
@@ -318,7 +392,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@zhicheng.loc
 PORTAL_NAME = env.str("PORTAL_NAME", default="职称申报服务平台")
 
 # Settings besides SECRET_KEY that `manage.py backup` keeps with the data (keys the data needs).
-BACKUP_SECRET_SETTINGS: list[str] = []
+BACKUP_SECRET_SETTINGS: list[str] = ["SECRET_KEY_FALLBACKS"]
 
 # One JSON object per line on stderr (LOG_FORMAT=plain for a terminal): every unhandled error
 # with its traceback, the request id and the user's id, never personal data.

@@ -18,6 +18,14 @@ def pytest_configure(config):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client and the live server speak plain http, like scripts/run: the HTTPS-only
+    # settings of the production shape (on whenever DEBUG is off) are off here, and
+    # tests/test_deploy.py turns them on where it checks them.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_HSTS_SECONDS = 0
+    settings.SECURE_PROXY_SSL_HEADER = None
     # WhiteNoise warns on every request when STATIC_ROOT is missing (collectstatic never runs for
     # tests; the static views serve from the app folders).
     os.makedirs(settings.STATIC_ROOT, exist_ok=True)

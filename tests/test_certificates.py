@@ -196,6 +196,27 @@ def test_sweep_requeues_a_job_left_waiting(demo, settings):
     assert DocumentJob.objects.get(pk=fresh.pk).status == JobStatus.DONE
 
 
+def test_staff_may_retry_a_waiting_job_when_the_sweep_would_requeue_it(
+    demo, settings, django_capture_on_commit_callbacks
+):
+    """One threshold: a job counts as stuck for the staff's retry button exactly when the sweep
+    would queue it again, so staff are neither refused for a job the sweep already gave up on
+    nor offered a retry while its message may still be on the way."""
+    settings.DOCUMENT_JOB_STALE_MINUTES = 30
+    application = approved()
+    tasks.issue_missing_documents()
+    job = services.form_job_ensure(application=application, user=application.applicant)
+    window = user("window_staff")
+    DocumentJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=20))
+    with pytest.raises(ValidationError):
+        services.job_retry(job_id=job.pk, user=window)  # 20 minutes: not stuck yet
+    assert tasks.issue_missing_documents() == 0
+    DocumentJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=31))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.job_retry(job_id=job.pk, user=window)
+    assert DocumentJob.objects.get(pk=job.pk).status == JobStatus.DONE
+
+
 # --- reissue -----------------------------------------------------------------------------------
 
 

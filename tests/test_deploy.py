@@ -1,12 +1,18 @@
-"""Checks of the deployment files that need no Docker engine: docker-compose.yml, Dockerfile,
-the scripts and the README's first commands. Nothing here touches the database."""
+"""Checks of the deployment that need no Docker engine: docker-compose.yml, .env.example,
+Dockerfile, the scripts and the README's first commands; the HTTPS settings of the production
+shape and of the dev server (computed in fresh processes), the headers pages are served with, and
+`manage.py check --deploy` in the documented production environment."""
 
+import importlib.util
+import ipaddress
+import json
 import os
 import re
 import shutil
 import socket
 import struct
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -218,3 +224,377 @@ def test_readme_begins_with_run_and_test():
     assert "scripts/run" in block and "scripts/test" in block, (
         f"README.md's first code block should hold `scripts/run` and `scripts/test`, not:\n{block}"
     )
+
+
+# --- HTTPS and browser protections ---------------------------------------------------------------
+
+HTTPS_SETTINGS = [
+    "DEBUG",
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_PROXY_SSL_HEADER",
+]
+A_SECRET_KEY = "k" + "".join(chr(ord("a") + i % 26) + str(i % 7) for i in range(40))
+
+
+def settings_under(environment: dict, names=HTTPS_SETTINGS) -> dict:
+    """The settings portal/settings.py computes in a fresh process given exactly this environment
+    (nothing inherited from the one running the tests)."""
+    code = (
+        "import json, sys; from django.conf import settings; "
+        "json.dump({name: getattr(settings, name) for name in sys.argv[1:]}, sys.stdout, default=str)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, *names],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "portal.settings", **environment},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    if values.get("SECURE_PROXY_SSL_HEADER") is not None:
+        values["SECURE_PROXY_SSL_HEADER"] = tuple(values["SECURE_PROXY_SSL_HEADER"])
+    return values
+
+
+@pytest.fixture(scope="module")
+def production_settings() -> dict:
+    return settings_under({"DEBUG": "false", "SECRET_KEY": A_SECRET_KEY, "ALLOWED_HOSTS": "testserver"})
+
+
+def test_https_only_by_default_when_debug_is_off(production_settings):
+    assert production_settings == {
+        "DEBUG": False,
+        "SECURE_SSL_REDIRECT": True,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_HSTS_SECONDS": 365 * 24 * 3600,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SECURE_HSTS_PRELOAD": False,
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+    }
+
+
+def test_plain_http_for_the_dev_server():
+    dev = settings_under({"DEBUG": "true", "SECRET_KEY": A_SECRET_KEY})
+    assert dev == {
+        "DEBUG": True,
+        "SECURE_SSL_REDIRECT": False,
+        "SESSION_COOKIE_SECURE": False,
+        "CSRF_COOKIE_SECURE": False,
+        "SECURE_HSTS_SECONDS": 0,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": False,
+        "SECURE_HSTS_PRELOAD": False,
+        "SECURE_PROXY_SSL_HEADER": None,
+    }
+
+
+def test_each_https_setting_can_be_set_from_the_environment():
+    chosen = settings_under(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": A_SECRET_KEY,
+            "SECURE_SSL_REDIRECT": "false",
+            "SESSION_COOKIE_SECURE": "false",
+            "CSRF_COOKIE_SECURE": "true",
+            "SECURE_HSTS_SECONDS": "600",
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS": "false",
+            "SECURE_HSTS_PRELOAD": "true",
+            "SECURE_PROXY_SSL_HEADER": "false",
+        }
+    )
+    assert chosen == {
+        "DEBUG": False,
+        "SECURE_SSL_REDIRECT": False,
+        "SESSION_COOKIE_SECURE": False,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_HSTS_SECONDS": 600,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": False,
+        "SECURE_HSTS_PRELOAD": True,
+        "SECURE_PROXY_SSL_HEADER": None,
+    }
+
+
+def test_scripts_run_serves_the_dev_shape():
+    """The README's first command serves plain http on 127.0.0.1: it runs with DEBUG on unless told."""
+    run = (ROOT / "scripts" / "run").read_text()
+    export = re.search(r'^export DEBUG="\$\{DEBUG:-true\}"$', run, re.MULTILINE)
+    assert export and export.start() < run.rindex("manage.py runserver")
+
+
+@pytest.fixture
+def production(settings, production_settings):
+    """The test client under the production shape's HTTPS settings (conftest turns them off)."""
+    for name, value in production_settings.items():
+        if name != "DEBUG":
+            setattr(settings, name, value)
+    return settings
+
+
+def csp_directives(response) -> dict[str, list[str]]:
+    header = response.headers.get("Content-Security-Policy", "")
+    directives = [part.split() for part in header.split(";") if part.strip()]
+    return {words[0]: words[1:] for words in directives}
+
+
+EXPECTED_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+
+
+@pytest.mark.django_db
+def test_plain_http_is_redirected_to_https(client, production):
+    response = client.get("/accounts/login/?next=/applications/")
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/accounts/login/?next=/applications/"
+    assert "Strict-Transport-Security" not in response.headers  # only sent over HTTPS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("how", ["secure", "from the proxy"])
+def test_headers_over_https(client, production, how):
+    https = {"secure": True} if how == "secure" else {"headers": {"x-forwarded-proto": "https"}}
+    response = client.get("/accounts/login/", **https)
+    assert response.status_code == 200
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response.cookies["csrftoken"]["secure"] is True
+    directives = csp_directives(response)
+    for name, sources in EXPECTED_CSP.items():
+        assert directives.get(name) == sources, (name, response["Content-Security-Policy"])
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+    assert "'unsafe-eval'" not in response["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/admin/login/", "/verify/"])
+def test_every_page_carries_the_policy(client, path):
+    """Plain http as in the dev server: no HSTS and no redirect, but the same policy."""
+    response = client.get(path)
+    assert response.status_code == 200, path
+    assert csp_directives(response) == {**csp_directives(response), **EXPECTED_CSP}
+    assert "Strict-Transport-Security" not in response.headers
+
+
+# --- the production environment: docker-compose.yml and .env.example ------------------------------
+
+
+def load_production_env():
+    spec = importlib.util.spec_from_file_location("production_env", ROOT / "scripts" / "production_env.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+production_env = load_production_env()
+SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN")
+REFERENCE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<rest>[^}]*)\}")
+
+
+def compose_values(compose):
+    """(service, key, value) for every environment entry and command word of every service."""
+    for name, service in compose["services"].items():
+        for key, value in environment(service).items():
+            yield name, key, str(value)
+        for word in service.get("command", []) if isinstance(service.get("command"), list) else []:
+            yield name, "command", str(word)
+
+
+def test_compose_has_no_default_passwords(compose):
+    offending = []
+    for service, key, value in compose_values(compose):
+        references = list(REFERENCE.finditer(value))
+        if SECRET_NAME.search(key) and not references:
+            offending.append(f"{service}: {key} is written into the file")
+        for reference in references:
+            if SECRET_NAME.search(reference["name"]):
+                rest = reference["rest"]
+                # Required (compose refuses to start without it), or empty unless set (optional ones).
+                if not (rest.startswith(":?") or rest == ":-"):
+                    offending.append(f"{service}: {key} = {value}")
+    assert not offending, offending
+
+
+@pytest.mark.parametrize("secret", ["SECRET_KEY", "POSTGRES_PASSWORD", "MINIO_ROOT_PASSWORD"])
+def test_compose_refuses_to_start_without_each_secret(compose, secret):
+    variables = production_env.read_env_file(ROOT / ".env.example")
+    variables.update({name: "a-real-secret-" + name.lower() for name in production_env.required_variables()})
+    assert secret in production_env.required_variables()
+    for service in ("web", "postgres", "minio", "createbucket"):
+        production_env.production_environment(variables, service)  # all set: fine
+    del variables[secret]
+    refused = []
+    for service in compose["services"]:
+        try:
+            production_env.production_environment(variables, service)
+        except production_env.MissingVariable:
+            refused.append(service)
+    assert refused, f"no service needs {secret}"
+    variables[secret] = ""
+    with pytest.raises(production_env.MissingVariable):
+        production_env.production_environment(variables, refused[0])  # empty counts as unset
+
+
+def test_interpolation_follows_compose():
+    interpolate = production_env.interpolate
+    assert interpolate("${A:-x}|${A-y}|${B:-x}|${B-y}|$$A|${A}", {"A": ""}) == "x||x|y|$A|"
+    assert interpolate("${A:+set}${B:+set}", {"A": "1"}) == "set"
+    with pytest.raises(production_env.MissingVariable, match="B: needed"):
+        interpolate("${B:?needed}", {})
+
+
+def test_gunicorn_trusts_forwarded_headers_from_the_proxy_only(compose):
+    command = compose["services"]["web"]["command"]
+    allowed = [word for word in command if word.startswith("--forwarded-allow-ips=")]
+    assert allowed == ["--forwarded-allow-ips=${FORWARDED_ALLOW_IPS:-127.0.0.1}"]
+    example = production_env.read_env_file(ROOT / ".env.example")
+    assert "*" not in production_env.interpolate(allowed[0], example)
+    ports = compose["services"]["web"]["ports"]
+    assert production_env.interpolate(ports[0], {}) == "127.0.0.1:8000:8000", "publish web to the local proxy only"
+
+
+def test_env_example_and_compose_agree(compose):
+    text = (ROOT / "docker-compose.yml").read_text()
+    read_by_compose = set(REFERENCE_NAMES.findall(text))
+    example = set(production_env.read_env_file(ROOT / ".env.example"))
+    ignored = sorted(example - read_by_compose)
+    assert not ignored, f".env.example sets {ignored}, which docker-compose.yml never passes on"
+    missing = sorted(production_env.required_variables() - example)
+    assert not missing, f".env.example lacks the required {missing}"
+
+
+REFERENCE_NAMES = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def test_check_deploy_is_clean_with_the_production_environment():
+    """`manage.py check --deploy` as scripts/test runs it: compose's web environment filled in from
+    .env.example, with generated secrets, and nothing inherited from this process."""
+    environment = production_env.production_environment()
+    assert environment["DEBUG"] == "false"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], **environment},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_scripts_test_runs_the_deploy_check_and_the_linters():
+    script = (ROOT / "scripts" / "test").read_text()
+    for command in (
+        'djlint" templates --lint',
+        "manage.py makemigrations --check --dry-run",
+        "scripts/production_env.py -0",
+        "manage.py check --deploy --fail-level WARNING",
+    ):
+        line = next(
+            (line for line in script.splitlines() if command in line and not line.lstrip().startswith(("#", "echo"))),
+            None,
+        )
+        assert line, f"scripts/test does not run {command}"
+
+
+def test_dot_env_is_never_committed_nor_built_in():
+    assert "/.env" in (ROOT / ".gitignore").read_text().split()
+    assert ".env" in (ROOT / ".dockerignore").read_text().split()
+
+
+# --- /admin/ only from the networks allowed -------------------------------------------------------
+
+INSIDE, OUTSIDE, PROXY = "10.8.3.4", "203.0.113.9", "172.18.0.1"
+
+
+def test_admin_networks_come_from_the_environment():
+    names = ["ADMIN_ALLOWED_NETWORKS"]
+    assert settings_under({"SECRET_KEY": A_SECRET_KEY}, names) == {"ADMIN_ALLOWED_NETWORKS": []}
+    chosen = settings_under({"SECRET_KEY": A_SECRET_KEY, "ADMIN_ALLOWED_NETWORKS": "10.8.0.0/16, 192.168.1.5"}, names)
+    assert chosen == {"ADMIN_ALLOWED_NETWORKS": ["10.8.0.0/16", "192.168.1.5/32"]}
+
+
+def test_a_wrong_admin_network_stops_the_start():
+    code = "from django.conf import settings; settings.ADMIN_ALLOWED_NETWORKS"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            "PATH": os.environ["PATH"],
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "SECRET_KEY": A_SECRET_KEY,
+            "ADMIN_ALLOWED_NETWORKS": "10.8.0.0/16,10.300.0.0/16",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "ADMIN_ALLOWED_NETWORKS" in result.stderr and "10.300.0.0/16" in result.stderr
+
+
+@pytest.fixture
+def admin_networks(settings):
+    settings.ADMIN_ALLOWED_NETWORKS = [ipaddress.ip_network("10.8.0.0/16"), ipaddress.ip_network("2001:db8::/32")]
+    settings.REVERSE_PROXY_COUNT = 0
+    return settings
+
+
+@pytest.mark.django_db
+def test_admin_is_open_to_everyone_when_no_network_is_set(client, settings):
+    settings.ADMIN_ALLOWED_NETWORKS = []
+    assert client.get("/admin/login/", REMOTE_ADDR=OUTSIDE).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("address", "status"),
+    [(INSIDE, 200), ("::ffff:10.8.0.1", 200), ("2001:db8::7", 200), (OUTSIDE, 404), ("", 404), ("garbage", 404)],
+)
+def test_admin_answers_only_the_allowed_networks(client, admin_networks, address, status):
+    assert client.get("/admin/login/", REMOTE_ADDR=address).status_code == status
+
+
+@pytest.mark.django_db
+def test_outsiders_see_no_admin_at_all(client, admin_networks, django_user_model):
+    # Not even the redirect to the admin's login page, nor a logged-in administrator.
+    assert client.get("/admin/", REMOTE_ADDR=OUTSIDE).status_code == 404
+    assert client.get("/admin/accounts/user/", REMOTE_ADDR=OUTSIDE).status_code == 404
+    admin = django_user_model.objects.create_superuser(
+        id_number="530102197505056012", mobile="13800000099", password="Zhicheng@2026", real_name="管理员"
+    )
+    client.force_login(admin)
+    assert client.get("/admin/", REMOTE_ADDR=OUTSIDE).status_code == 404
+    assert client.get("/admin/", REMOTE_ADDR=INSIDE).status_code == 200
+    # The rest of the portal is not restricted.
+    assert client.get("/", REMOTE_ADDR=OUTSIDE).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("forwarded", "status"),
+    [
+        (INSIDE, 200),
+        # The client wrote the first entry itself; the proxy appended the address it saw.
+        (f"{INSIDE}, {OUTSIDE}", 404),
+        (f"{OUTSIDE}, {INSIDE}", 200),
+        ("", 404),  # no header: the proxy's own address, which is not allowed
+    ],
+)
+def test_behind_the_proxy_the_client_is_read_from_x_forwarded_for(client, admin_networks, forwarded, status):
+    admin_networks.REVERSE_PROXY_COUNT = 1
+    headers = {"x-forwarded-for": forwarded} if forwarded else {}
+    assert client.get("/admin/login/", REMOTE_ADDR=PROXY, headers=headers).status_code == status

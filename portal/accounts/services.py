@@ -80,8 +80,8 @@ def _code_throttled(codes, now) -> bool:
     Each code allows PASSWORD_RESET_CODE_ATTEMPTS guesses; without a cap on new codes the guesses
     would be unlimited (and the person's phone flooded with messages).
     """
-    interval = timedelta(seconds=getattr(settings, "PASSWORD_RESET_CODE_INTERVAL_SECONDS", 60))
-    per_day = getattr(settings, "PASSWORD_RESET_CODES_PER_DAY", 5)
+    interval = timedelta(seconds=settings.PASSWORD_RESET_CODE_INTERVAL_SECONDS)
+    per_day = settings.PASSWORD_RESET_CODES_PER_DAY
     recent = codes.filter(created_at__gt=now - timedelta(days=1))
     return recent.filter(created_at__gt=now - interval).exists() or recent.count() >= per_day
 

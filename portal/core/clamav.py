@@ -38,7 +38,7 @@ class ScanResult:
 
 
 def _address() -> tuple[int, object]:
-    host = getattr(settings, "CLAMAV_HOST", "")
+    host = settings.CLAMAV_HOST
     if host:
         return socket.AF_INET if ":" not in host else socket.AF_INET6, (host, int(settings.CLAMAV_PORT))
     return socket.AF_UNIX, str(settings.CLAMAV_SOCKET)
@@ -53,7 +53,7 @@ def describe() -> str:
 def _connect() -> socket.socket:
     family, address = _address()
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.settimeout(float(getattr(settings, "CLAMAV_TIMEOUT", 30)))
+    sock.settimeout(float(settings.CLAMAV_TIMEOUT))
     try:
         sock.connect(address)
     except OSError as error:

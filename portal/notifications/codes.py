@@ -79,7 +79,7 @@ def unseal(token: str, *, mobile: str, template: str) -> str:
     except (ValueError, UnicodeEncodeError) as exc:
         raise SealError("not a sealed value") from exc
     nonce, sealed = raw[:_NONCE_BYTES], raw[_NONCE_BYTES:]
-    for secret in [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]:
+    for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]:
         try:
             return AESGCM(_key(secret)).decrypt(nonce, sealed, _context(mobile, template)).decode()
         except InvalidTag:
