@@ -3,7 +3,7 @@ import uuid
 
 import pytest
 
-pytest_plugins = ["tests.plugins.realstack"]
+pytest_plugins = ["tests.plugins.realstack", "tests.plugins.accessibility"]
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
