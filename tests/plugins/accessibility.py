@@ -181,6 +181,10 @@ def pytest_runtest_call(item):
     if audit is not None:
         audit.keep_open_pages()
         found = audit.violations()
+        checked = sorted({snapshot.url for snapshot in audit.snapshots.values()})
+        item.add_report_section(
+            "call", "axe-core", f"{len(audit.snapshots)} snapshots of {len(checked)} pages:\n" + "\n".join(checked)
+        )
         if found:
             pytest.fail(report(found), pytrace=False)
     return result
