@@ -49,3 +49,10 @@ def test_every_error_summary_is_an_alert():
             found.append(path.name)
             assert 'role="alert"' in match.group(2), f"{path.relative_to(TEMPLATES)}: {match.group(2)}"
     assert "form.html" in found and "rows_form.html" in found
+
+
+def test_no_table_header_is_empty():
+    """A column of checkboxes or buttons still needs a name for screen readers (it can be hidden)."""
+    empty = re.compile(r"<th>\s*</th>")
+    offenders = [str(p.relative_to(TEMPLATES)) for p in TEMPLATES.rglob("*.html") if empty.search(p.read_text())]
+    assert offenders == []
