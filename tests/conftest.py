@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-pytest_plugins = ["tests.plugins.realstack", "tests.plugins.clamav"]
+pytest_plugins = ["tests.plugins.realstack", "tests.plugins.clamav", "tests.plugins.accessibility"]
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
