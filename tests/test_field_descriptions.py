@@ -57,11 +57,11 @@ def test_registration_help_text_is_linked(client):
 
 def test_registration_errors_are_linked(client):
     unit = UnitFactory()
-    existing = member("applicant", unit)
+    member("applicant", unit)
     data = {
         "real_name": "王小明",
         "id_number": "530102198803152010",
-        "mobile": existing.mobile,
+        "mobile": "1390000",  # malformed: an error at the field (a taken mobile is answered like success)
         "email": "",
         "unit": "没有这个单位",
         "password1": "Lanhua#2026",
