@@ -1,15 +1,18 @@
 """factory_boy factories. IDs and credit codes are generated valid (check characters computed)."""
 
 import datetime
+import hashlib
 import itertools
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from applications import eligibility
 from applications import services as filing
-from applications.models import REVIEW_STATE_VALUES, Action, Application, Profile, ReviewRecord, State
-from applications.sample import fill_sample_application
+from applications.materials import material_slots
+from applications.models import REVIEW_STATE_VALUES, Action, Application, Material, Profile, ReviewRecord, State
+from applications.sample import fill_sample_application, pdf_bytes
 from applications.workflow.services import next_acceptance_number
 from applications.workflow.steps import STEPS
 from certificates.services import certificate_issue
@@ -242,7 +245,8 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         Membership.objects.get_or_create(user=application.applicant, organization=application.unit, role=Role.APPLICANT)
         Profile.objects.get_or_create(user=application.applicant)
         if filled:
-            fill_sample_application(application)
+            fill_sample_application(application, materials=False)
+            _store_required_materials(application)
         path = _Path(application)
         for name in path.steps_to(state, **stops):
             path.take(name)
@@ -250,6 +254,25 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         if with_certificate:
             certificate_issue(application_id=application.pk)
         return Application.objects.get(pk=application.pk)
+
+
+def _store_required_materials(application: Application) -> None:
+    """The required materials as the upload service stores them (a small PDF each, under a
+    server-made name), written directly: the upload checks have tests of their own."""
+    for requirement, upload in material_slots(application):
+        if requirement.required and upload is None:
+            data = pdf_bytes(requirement.name)
+            Material.objects.create(
+                application=application,
+                requirement=requirement,
+                name=requirement.name,
+                file=ContentFile(data, name="scan.pdf"),
+                extension=".pdf",
+                content_type="application/pdf",
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                original_name="scan.pdf",
+            )
 
 
 class _Path:

@@ -130,7 +130,10 @@ def shape(application):
             for key, value in content.items()
             if key not in ("basic", "application")
         },
-        "sections": (application.educations.count(), application.jobs.count(), application.materials.count()),
+        "sections": (application.educations.count(), application.jobs.count()),
+        "materials": sorted(
+            application.materials.values_list("requirement", "name", "extension", "content_type", "size", "sha256")
+        ),
         "notices": application.notices.filter(result=NoticeResult.NO_OBJECTION).count(),
         "committee": CommitteeResult.objects.filter(application=application).values_list("passed", flat=True).first(),
         "certificate": Certificate.objects.filter(application=application).exists(),
