@@ -3,8 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from applications.models import State
 from portal.accounts.models import User
 from portal.organizations.models import Organization
+from tests.workflow_helpers import at
 
 pytestmark = pytest.mark.django_db
 
@@ -101,9 +103,7 @@ def test_admin_pages_are_in_chinese(as_role):
 
 @pytest.fixture
 def filed(demo):
-    from tests.workflow_helpers import submitted
-
-    return submitted("initial_recognition")
+    return at(State.UNIT_REVIEW, "initial_recognition")
 
 
 # Expected status per role for each page about one filed application of the demo applicant.
