@@ -6,6 +6,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseModelFormSet
+from django.forms.formsets import TOTAL_FORM_COUNT, ManagementForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -359,10 +360,21 @@ class CommitmentForm(forms.Form):
 
 
 class RowsFormSet(BaseModelFormSet):
-    """Repeating rows of one application. `min_rows` rows must remain after deletions."""
+    """Repeating rows of one application. `min_rows` rows must remain after deletions; at most
+    `max_num` may be kept (the section's cap, see sections.py)."""
 
     min_rows = 0
     unique_field: str | None = None
+    default_error_messages = {"too_many_forms": _("本栏最多填写%(num)d条，请删除多余的条目后再保存。")}
+
+    @classmethod
+    def posted_rows(cls, data, *, prefix: str) -> int | None:
+        """How many rows a post claims (its management form), read before any row form is built;
+        None when the management form is missing or not a number."""
+        management = ManagementForm(data, prefix=prefix)
+        if not management.is_valid():
+            return None
+        return management.cleaned_data[TOTAL_FORM_COUNT]
 
     def __init__(self, *args, application=None, **kwargs):
         self.application = application

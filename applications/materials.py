@@ -1,6 +1,7 @@
 """Materials (申报材料): what an application must carry, the checks on an uploaded file, and the
 services that store, replace and delete uploads.
 
+Every upload is scanned by ClamAV (`virus_check`, failing closed) before its type is judged.
 A file's type is judged from its bytes only: the name and the browser's content type are the
 uploader's claims, and renaming `setup.exe` to `证书.pdf` must not get it past the door. Files are
 stored under server-made names (`material_path`); the uploader's name is kept only as a record.
@@ -23,8 +24,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from portal.catalog.models import MaterialRequirement
+from portal.core import clamav
 
 from .models import Application, Material
+from .pdf_safety import check_pdf
 from .permissions import can_edit_application
 
 try:  # WeasyPrint depends on Pillow, so it is normally there; without it images get the byte check only.
@@ -61,8 +64,9 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 PDF_MAGIC = b"%PDF-"
-# Content that must not slip through as "a PDF with something in front": executables, scripts, markup.
-DANGEROUS_PREFIXES = (b"MZ", b"\x7fELF", b"#!", b"<", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe")
+# What may stand before a PDF's header: whitespace, NUL padding, a byte-order mark. Anything else
+# makes a polyglot (an HTML page or a script that viewers also open as a PDF).
+PDF_LEADING_ALLOWED = b"\xef\xbb\xbf \t\r\n\x00"
 
 
 def _unsupported() -> ValidationError:
@@ -120,9 +124,15 @@ def sniff(upload) -> tuple[str, str]:
         if head.startswith(ZIP_MAGIC):
             return _ooxml(upload)
         offset = head.find(PDF_MAGIC)
-        if offset >= 0 and not head[:offset].lstrip(b"\xef\xbb\xbf \t\r\n\x00").startswith(DANGEROUS_PREFIXES):
-            return ".pdf", CONTENT_TYPES[".pdf"]
-        raise _unsupported()
+        if offset < 0:
+            raise _unsupported()
+        if head[:offset].lstrip(PDF_LEADING_ALLOWED):
+            raise ValidationError(
+                _("文件开头含有其他内容（例如网页代码），不是标准的 PDF 文件。请重新导出 PDF 后上传。"),
+                code="pdf_leading_data",
+            )
+        check_pdf(upload)
+        return ".pdf", CONTENT_TYPES[".pdf"]
     finally:
         upload.seek(0)
 
@@ -142,7 +152,70 @@ def _image(upload, expected_format: str, extension: str) -> tuple[str, str]:
             raise
         except Exception as error:  # Pillow raises many kinds for a damaged file
             raise ValidationError(_("图片文件已损坏或不完整，请重新扫描或导出后上传。"), code="bad_image") from error
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    try:
+        end = _jpeg_end(data) if extension == ".jpg" else _png_end(data)
+    except (ValueError, struct.error, IndexError) as error:
+        raise ValidationError(_("图片文件已损坏或不完整，请重新扫描或导出后上传。"), code="bad_image") from error
+    if data[end:].strip(b"\x00"):
+        raise ValidationError(
+            _("图片文件末尾附带了其他数据（例如手机“动态照片”中的视频），请另存为普通 JPG 或 PNG 图片后上传。"),
+            code="image_trailing_data",
+        )
     return extension, CONTENT_TYPES[extension]
+
+
+def _jpeg_end(data: bytes) -> int:
+    """Offset just after the JPEG's end-of-image marker, found by walking its segments.
+
+    Segments are skipped by their length, so an EXIF thumbnail (a JPEG inside APP1, with its own
+    end marker) is not mistaken for the end; inside entropy-coded scan data a marker is 0xFF
+    followed by anything but 0x00 (a stuffed byte) or a restart marker. Raises ValueError when
+    there is no end marker.
+    """
+    if not data.startswith(b"\xff\xd8"):
+        raise ValueError("no SOI")
+    pos, size = 2, len(data)
+    while pos < size:
+        if data[pos] != 0xFF:
+            raise ValueError("marker expected")
+        while pos + 1 < size and data[pos + 1] == 0xFF:  # fill bytes
+            pos += 1
+        marker = data[pos + 1]
+        if marker == 0xD9:  # EOI
+            return pos + 2
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # RSTn, TEM: no length
+            pos += 2
+            continue
+        (length,) = struct.unpack_from(">H", data, pos + 2)
+        if length < 2:
+            raise ValueError("segment length")
+        pos += 2 + length
+        if marker == 0xDA:  # SOS: entropy-coded data follows, up to the next real marker
+            while True:
+                pos = data.index(b"\xff", pos)
+                following = data[pos + 1]
+                if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+                    pos += 1 if following == 0xFF else 2
+                    continue
+                break
+    raise ValueError("no EOI")
+
+
+def _png_end(data: bytes) -> int:
+    """Offset just after the PNG's IEND chunk (its CRC included); ValueError when there is none."""
+    pos = len(PNG_MAGIC)
+    while pos + 12 <= len(data):
+        (length,) = struct.unpack_from(">I", data, pos)
+        kind = data[pos + 4 : pos + 8]
+        pos += 12 + length
+        if kind == b"IEND":
+            if pos > len(data):
+                raise ValueError("short IEND")
+            return pos
+    raise ValueError("no IEND")
 
 
 _FREESECT, _ENDOFCHAIN, _NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFF
@@ -273,19 +346,51 @@ def _ooxml(upload) -> tuple[str, str]:
     return extension, CONTENT_TYPES[extension]
 
 
+# --- virus scan -----------------------------------------------------------------------------
+
+
+def virus_check(upload) -> None:
+    """Scan the upload with clamd; ValidationError when it is infected or could not be scanned.
+
+    Runs before the type checks, so that every upload is scanned (and a virus is named as such,
+    not as a wrong file type). An upload the scanner could not judge is refused: fail closed.
+    """
+    if not settings.CLAMAV_ENABLED:
+        return
+    upload.seek(0)
+    try:
+        result = clamav.scan_stream(upload)
+    except clamav.ScannerUnavailable as error:
+        logger.error("upload refused, virus scanner unavailable: %s", error)
+        raise ValidationError(
+            _("病毒扫描服务暂时不可用，文件未被接收。请稍后重新上传；如一直如此，请联系平台管理员。"),
+            code="scanner_unavailable",
+        ) from error
+    finally:
+        upload.seek(0)
+    if not result.clean:
+        logger.warning("upload refused, clamd found %s (%s bytes)", result.signature, upload.size)
+        raise ValidationError(
+            _("文件未通过病毒扫描（检测到：%(signature)s），已拒收。请查杀电脑病毒后重新扫描或导出文件再上传。")
+            % {"signature": result.signature},
+            code="infected",
+        )
+
+
 def check_upload(upload) -> tuple[str, str]:
-    """Size and type checks for a material file; (extension, content type) when accepted."""
+    """Size, virus and type checks for a material file; (extension, content type) when accepted."""
     _check_size(
         upload,
         max_bytes(),
         too_large=_("文件过大：最大 %(max)s MB，当前 %(size)s MB。"),
         empty=_("文件为空，请选择正确的文件。"),
     )
+    virus_check(upload)
     return sniff(upload)
 
 
 def photo_check(upload) -> tuple[str, str]:
-    """Checks for the ID photo (Profile.photo): a real JPEG or PNG image of at most 2 MB.
+    """Checks for the ID photo (Profile.photo): a real JPEG or PNG image of at most 2 MB, scanned.
 
     Returns (extension, content type); the caller should store it under a server-made name.
     """
@@ -295,10 +400,11 @@ def photo_check(upload) -> tuple[str, str]:
         too_large=_("证件照过大：最大 %(max)s MB，当前 %(size)s MB。"),
         empty=_("证件照文件为空，请重新选择。"),
     )
+    virus_check(upload)
     try:
         extension, content_type = sniff(upload)
     except ValidationError as error:
-        if error.code == "bad_image":
+        if error.code in ("bad_image", "image_trailing_data"):
             raise
         raise ValidationError(_("证件照须为JPG或PNG图片。"), code="photo_type") from error
     if extension not in (".jpg", ".png"):

@@ -13,15 +13,22 @@ from .navigation import SECTION_ORDER
 LABELS = dict(SECTION_ORDER)
 
 
+# Rows a post may carry beyond a section's cap and still be shown back as typed (with the error
+# at the section); a post claiming more is refused before any row form is built.
+ROWS_OVER_CAP_SHOWN = 10
+
+
 @dataclass(frozen=True)
 class RowsSection:
-    """Repeating rows (education, work history, papers …)."""
+    """Repeating rows (education, work history, papers …), at most `max_rows` of them: what a
+    real application needs, with room to spare (a career's papers, every year's training)."""
 
     key: str
     model: type
     form: type
     related_name: str
     min_rows: int = 0
+    max_rows: int = 50
     unique_field: str | None = None
     formset_base: type = f.RowsFormSet
     kind: str = "rows"
@@ -36,7 +43,16 @@ class RowsSection:
             (self.formset_base,),
             {"min_rows": max(self.min_rows, self.formset_base.min_rows), "unique_field": self.unique_field},
         )
-        return modelformset_factory(self.model, form=self.form, formset=base, extra=0, can_delete=True)
+        return modelformset_factory(
+            self.model,
+            form=self.form,
+            formset=base,
+            extra=0,
+            can_delete=True,
+            max_num=self.max_rows,
+            validate_max=True,
+            absolute_max=self.max_rows + min(ROWS_OVER_CAP_SHOWN, self.max_rows),
+        )
 
     def rows(self, application):
         return getattr(application, self.related_name).all()
@@ -60,19 +76,23 @@ SECTIONS = {
     for s in [
         PageSection("basic", "profile"),
         PageSection("current_title", "current_title"),
-        RowsSection("education", m.Education, f.EducationForm, "educations", min_rows=1),
-        RowsSection("study", m.StudyHistory, f.StudyForm, "studies", min_rows=1),
-        RowsSection("work", m.WorkHistory, f.WorkForm, "jobs", min_rows=1, formset_base=f.WorkFormSet),
+        RowsSection("education", m.Education, f.EducationForm, "educations", min_rows=1, max_rows=10),
+        RowsSection("study", m.StudyHistory, f.StudyForm, "studies", min_rows=1, max_rows=20),
+        RowsSection("work", m.WorkHistory, f.WorkForm, "jobs", min_rows=1, max_rows=30, formset_base=f.WorkFormSet),
         PageSection("summary", "statement"),
         PageSection("main_work", "statement"),
         RowsSection("projects", m.Project, f.ProjectForm, "projects"),
         RowsSection("patents", m.Patent, f.PatentForm, "patents"),
         RowsSection("awards", m.Award, f.AwardForm, "awards"),
-        RowsSection("books", m.Book, f.BookForm, "books"),
-        RowsSection("papers", m.Paper, f.PaperForm, "papers"),
+        RowsSection("books", m.Book, f.BookForm, "books", max_rows=30),
+        RowsSection("papers", m.Paper, f.PaperForm, "papers", max_rows=100),
+        # One row per year: a whole career.
         RowsSection("training", m.ContinuingEducation, f.TrainingForm, "trainings", min_rows=1, unique_field="year"),
-        RowsSection("assessments", m.Assessment, f.AssessmentForm, "assessments", min_rows=1, unique_field="year"),
-        RowsSection("exams", m.Exam, f.ExamForm, "exams"),
+        # Only the last five years count (AssessmentForm), one row each.
+        RowsSection(
+            "assessments", m.Assessment, f.AssessmentForm, "assessments", min_rows=1, max_rows=10, unique_field="year"
+        ),
+        RowsSection("exams", m.Exam, f.ExamForm, "exams", max_rows=20),
         PageSection("commitment", "commitment"),
     ]
 }

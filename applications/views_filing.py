@@ -200,6 +200,16 @@ def _rows_section(request, application, spec):
         formset = FormSet(queryset=queryset, application=application, prefix=spec.key)
         return _rows_page(request, application, spec, formset, show_errors=False)
     data = request.POST.copy()
+    posted = FormSet.posted_rows(data, prefix=spec.key)
+    if posted is not None and posted > FormSet.absolute_max:
+        # No page could have posted this many rows: refused before a single row form is built.
+        refused = _("“%(label)s”最多填写%(max)d条，本次提交了%(n)d条，未保存。") % {
+            "label": spec.label,
+            "max": FormSet.max_num,
+            "n": posted,
+        }
+        formset = FormSet(queryset=queryset, application=application, prefix=spec.key)
+        return _rows_page(request, application, spec, formset, show_errors=False, status=400, refused=refused)
     total_key = f"{spec.key}-TOTAL_FORMS"
     if action == "add":
         # Add an empty row and show the page again with everything typed so far, unvalidated.
@@ -236,23 +246,12 @@ def _rows_changed(request, application, spec):
     return redirect("applications:section", pk=application.pk, key=spec.key)
 
 
-def _rows_page(request, application, spec, formset, *, show_errors, status=200):
+def _rows_page(request, application, spec, formset, *, show_errors, status=200, refused=""):
     template = "applications/partials/rows_form.html" if request.htmx else "applications/section_rows.html"
+    context = {"formset": formset, "spec": spec, "show_errors": show_errors, "refused": refused}
     if request.htmx:
-        return render(
-            request,
-            template,
-            {
-                "application": application,
-                "formset": formset,
-                "spec": spec,
-                "show_errors": show_errors,
-                "editable": True,
-            },
-        )
-    return _page(
-        request, application, spec.key, template, {"formset": formset, "spec": spec, "show_errors": show_errors}, status
-    )
+        return render(request, template, {**context, "application": application, "editable": True}, status=status)
+    return _page(request, application, spec.key, template, context, status)
 
 
 @login_required

@@ -4,12 +4,14 @@ Everything that differs between the embedded default (SQLite, eager Celery, loca
 production (PostgreSQL, Redis, S3) is read from environment variables; see README.md.
 """
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -28,10 +30,19 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]", "testserver"}
+if not DEBUG and set(ALLOWED_HOSTS) - LOCAL_HOSTS and not env.str("SECRET_KEY", default=""):
+    # A key generated per host logs users out whenever the balancer switches nodes, and sessions
+    # signed on one node fail on the other: a public deployment names its key.
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set in the environment when the portal serves hosts other than localhost "
+        f"(ALLOWED_HOSTS={','.join(ALLOWED_HOSTS)}); every node behind one balancer needs the same key."
+    )
+SECRET_KEY = _secret_key()
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "portal.core.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -56,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line and every error page of the request carries its id.
+    "portal.core.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -152,7 +165,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
+# Build output, not state: collectstatic rebuilds it from the code, and var/ (what a backup keeps)
+# holds only what users and the system made.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "build" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Uploaded files are private: never under STATIC/MEDIA URLs; views stream them after a permission check.
@@ -213,6 +228,8 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="portal.notifications.sms.LoggingSm
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="【职称申报】")
+# FileSmsBackend (the stand-in phone scripts/run uses): one file per mobile in this folder.
+SMS_FILE_DIR = env.str("SMS_FILE_DIR", default=str(VAR_DIR / "sms"))
 PASSWORD_RESET_CODE_MINUTES = env.int("PASSWORD_RESET_CODE_MINUTES", default=10)
 PASSWORD_RESET_CODE_ATTEMPTS = env.int("PASSWORD_RESET_CODE_ATTEMPTS", default=5)
 
@@ -224,12 +241,19 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 NOTIFY_SITE_URL = PORTAL_BASE_URL
 NOTIFY_DISPATCH_AFTER_SECONDS = env.int("NOTIFY_DISPATCH_AFTER_SECONDS", default=60)
 NOTIFY_REQUEUE_AFTER_SECONDS = env.int("NOTIFY_REQUEUE_AFTER_SECONDS", default=1800)
+# Sent e-mails and text messages keep their body this many days, then only who, why, when and the
+# outcome (the beat task notifications-purge-outbox).
+NOTIFY_OUTBOX_RETENTION_DAYS = env.int("NOTIFY_OUTBOX_RETENTION_DAYS", default=30)
 # Reviewers are reminded of applications waiting at their stage longer than this many working days.
 NOTIFY_STAGE_OVERDUE_WORKING_DAYS = env.int("NOTIFY_STAGE_OVERDUE_WORKING_DAYS", default=5)
 # Applicants with unsubmitted drafts are reminded this many days before their window closes.
 NOTIFY_WINDOW_REMINDER_DAYS = [int(d) for d in env.list("NOTIFY_WINDOW_REMINDER_DAYS", default=["7", "1"])]
 CELERY_BEAT_SCHEDULE = {
     "notifications-dispatch-outbox": {"task": "portal.notifications.tasks.dispatch_outbox", "schedule": 60.0},
+    "notifications-purge-outbox": {
+        "task": "portal.notifications.tasks.purge_outbox",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "notifications-review-digests": {
         "task": "reviews.tasks.send_review_digests",
         "schedule": crontab(hour=env.int("NOTIFY_DIGEST_HOUR", default=8), minute=30),
@@ -267,6 +291,16 @@ DOCUMENT_JOB_STALE_MINUTES = env.int("DOCUMENT_JOB_STALE_MINUTES", default=15)
 # Uploaded materials: at most this many bytes each (10 MB: Sichuan, Kunming).
 MATERIAL_MAX_BYTES = env.int("MATERIAL_MAX_MB", default=10) * 1024 * 1024
 
+# Every upload is scanned by ClamAV's daemon before it is accepted, and refused when the scanner
+# cannot answer. CLAMAV_HOST (with CLAMAV_PORT) wins over CLAMAV_SOCKET when set. The default
+# socket is the one scripts/clamd starts for the embedded stack (scripts/run does); it lives under
+# /tmp because Debian's AppArmor profile for clamd lets it write there and not into a checkout.
+CLAMAV_ENABLED = env.bool("CLAMAV_ENABLED", default=True)
+CLAMAV_SOCKET = env.str("CLAMAV_SOCKET", default=f"/tmp/portal-clamd-{os.getuid()}/clamd.sock")
+CLAMAV_HOST = env.str("CLAMAV_HOST", default="")
+CLAMAV_PORT = env.int("CLAMAV_PORT", default=3310)
+CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=30.0)
+
 # Returns and resets together, per application (Kunming: 4); returns of a unit's recommendation
 # after which the application is not accepted again that year (Kunming: 3).
 WORKFLOW_RETURN_LIMIT = env.int("WORKFLOW_RETURN_LIMIT", default=4)
@@ -283,12 +317,34 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@zhicheng.loc
 
 PORTAL_NAME = env.str("PORTAL_NAME", default="职称申报服务平台")
 
+# Settings besides SECRET_KEY that `manage.py backup` keeps with the data (keys the data needs).
+BACKUP_SECRET_SETTINGS: list[str] = []
+
+# One JSON object per line on stderr (LOG_FORMAT=plain for a terminal): every unhandled error
+# with its traceback, the request id and the user's id, never personal data.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_context": {"()": "portal.core.logging.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "portal.core.logging.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": LOG_FORMAT if LOG_FORMAT in ("json", "plain") else "json",
+            "filters": ["request_context"],
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
     "loggers": {
-        "portal": {"handlers": ["console"], "level": env.str("PORTAL_LOG_LEVEL", default="INFO")},
+        "portal": {"handlers": ["stderr"], "level": env.str("PORTAL_LOG_LEVEL", default="INFO"), "propagate": False},
+        # Unhandled errors (500) with their tracebacks; 4xx answers are not errors of ours.
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "celery": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
     },
 }

@@ -1,9 +1,10 @@
 import os
+import re
 import uuid
 
 import pytest
 
-pytest_plugins = ["tests.plugins.realstack"]
+pytest_plugins = ["tests.plugins.realstack", "tests.plugins.clamav"]
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -100,3 +101,38 @@ def _private_media(request, settings, tmp_path):
     else:
         options = {**default["OPTIONS"], "location": f"tests/{uuid.uuid4().hex}"}
     settings.STORAGES = {**settings.STORAGES, "default": {**default, "OPTIONS": options}}
+
+
+class Phone:
+    """What MemorySmsBackend delivered, as the person's phone shows it. Reading it first sends what
+    is still pending (in a test transaction the on-commit queuing never runs), as a worker would."""
+
+    def __init__(self, delivered: list):
+        self.messages = delivered  # (mobile, text, purpose), oldest first
+
+    def receive(self) -> None:
+        from portal.notifications.models import SmsMessage, SmsStatus
+        from portal.notifications.tasks import send_sms
+
+        for pk in SmsMessage.objects.filter(status=SmsStatus.PENDING).order_by("pk").values_list("pk", flat=True):
+            send_sms.apply(args=[pk])
+
+    def texts(self, mobile: str | None = None) -> list[str]:
+        self.receive()
+        return [text for to, text, _purpose in self.messages if mobile is None or to == mobile]
+
+    def code(self, mobile: str | None = None) -> str:
+        """The one-time code in the last message (to `mobile`)."""
+        return re.search(r"验证码 (\d{6})", self.texts(mobile)[-1]).group(1)
+
+
+@pytest.fixture
+def phone(settings):
+    """Text messages are delivered to a list: read one-time codes here (the outbox and the log hold
+    them masked only)."""
+    from portal.notifications import sms
+
+    sms.outbox.clear()
+    settings.SMS_BACKEND = "portal.notifications.sms.MemorySmsBackend"
+    yield Phone(sms.outbox)
+    sms.outbox.clear()

@@ -18,6 +18,8 @@ PUBLIC = [
     "home:hr_offices",
     "people:register",
     "organizations:unit_register",
+    "healthz",
+    "readyz",
 ]
 
 
@@ -68,6 +70,16 @@ def test_staff_actions_only_for_officer_and_admin(as_role, role):
         assert response.status_code == expected, (name, role)
         if role == "anonymous":
             assert reverse("accounts:login") in response.url
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_own_account_pages_for_everyone_logged_in(as_role, role):
+    for name in ["people:profile", "accounts:change_password", "accounts:change_mobile"]:
+        response = as_role(role).get(reverse(name))
+        if role == "anonymous":
+            assert response.status_code == 302 and reverse("accounts:login") in response.url, name
+        else:
+            assert response.status_code == 200, (name, role)
 
 
 @pytest.mark.parametrize("role", ROLES)

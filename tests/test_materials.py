@@ -17,6 +17,7 @@ from PIL import Image
 
 from applications import materials as services
 from applications.models import Application, Material
+from applications.sample import pdf_bytes
 from portal.catalog.models import Item, Level, MaterialRequirement, Series, TitleName
 from portal.organizations.models import Role
 from tests.factories import UserFactory, member
@@ -35,7 +36,7 @@ def image_bytes(fmt: str) -> bytes:
 
 PNG = image_bytes("PNG")
 JPEG = image_bytes("JPEG")
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def zip_bytes(names, *, size: int = 20) -> bytes:

@@ -298,7 +298,7 @@ def test_a_failing_gateway_is_recorded_and_retried_by_the_admin(demo, settings, 
 
 
 class BrokenSms:
-    def send(self, mobile, text):
+    def send(self, mobile, text, **kwargs):
         raise RuntimeError("gateway down")
 
 

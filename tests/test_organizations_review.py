@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from portal.organizations.models import Membership, Organization, OrgStatus, Role
 from tests.factories import DepartmentFactory, UnitFactory, member
-from tests.test_registration import applicant_data
+from tests.test_registration import applicant_data, with_code
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def test_another_departments_unit_is_not_found(client, setup):
     assert foreign.status == OrgStatus.PENDING
 
 
-def test_approve_then_applicants_can_pick_it(client, setup):
+def test_approve_then_applicants_can_pick_it(client, setup, phone):
     _, reviewer, unit, _, _ = setup
     response = client.post(reverse("people:register"), applicant_data(unit))
     assert "尚未通过主管部门审核" in str(response.context["form"].errors["unit"])
@@ -47,7 +47,8 @@ def test_approve_then_applicants_can_pick_it(client, setup):
     unit.refresh_from_db()
     assert unit.status == OrgStatus.APPROVED and unit.reviewed_by == reviewer
     client.logout()
-    assert client.post(reverse("people:register"), applicant_data(unit)).status_code == 302
+    data = with_code(client, phone, applicant_data(unit))
+    assert client.post(reverse("people:register"), data).status_code == 302
 
 
 def test_approving_twice_or_rejecting_after_approval_is_refused_with_a_message(client, setup):
@@ -99,8 +100,9 @@ def test_department_home_lists_its_pending_units_only(client, setup):
     assert unit.name in page and foreign.name not in page
 
 
-def test_unit_registration_leaves_nothing_when_the_officer_cannot_be_created(client, catalog):
-    """A duplicate officer mobile: no unit without its officer, no officer without the unit."""
+def test_unit_registration_leaves_nothing_when_the_officer_cannot_be_created(client, catalog, phone):
+    """A taken officer mobile: no unit without its officer, no officer without the unit, and the
+    same answer as a registration that went through (its holder is told instead)."""
     from portal.core.identity import with_credit_check
     from tests.factories import id_number
 
@@ -120,14 +122,17 @@ def test_unit_registration_leaves_nothing_when_the_officer_cannot_be_created(cli
         "password1": "Lanhua#2026",
         "password2": "Lanhua#2026",
     }
-    response = client.post(reverse("organizations:unit_register"), data)
-    assert "已被其他账号使用" in str(response.context["form"].errors["mobile"])
+    # The taken mobile gets no code, only a notice: whatever is typed, it is refused like a wrong code.
+    client.post(reverse("organizations:unit_register"), {**data, "action": "send_code"})
+    assert "本号码已注册过账号" in phone.texts(existing.mobile)[-1]
+    response = client.post(reverse("organizations:unit_register"), {**data, "code": "123456"})
+    assert "验证码" in str(response.context["form"].errors["code"])
     assert not Organization.objects.filter(credit_code=code).exists()
     assert not Membership.objects.filter(role=Role.UNIT_HR, user__id_number=data["id_number"]).exists()
     page = response.content.decode()
     assert "测试单位乙" in page and data["id_number"] in page
-    # Corrected, it goes through, with the code stored in capitals.
-    data["mobile"] = "13611112222"
+    # With the officer's own mobile it goes through, with the code stored in capitals.
+    data = with_code(client, phone, {**data, "mobile": "13611112222"}, url="organizations:unit_register")
     assert client.post(reverse("organizations:unit_register"), data).status_code == 200
     unit = Organization.objects.get(credit_code=code)
     assert Membership.objects.get(organization=unit, role=Role.UNIT_HR).user.mobile == "13611112222"

@@ -6,7 +6,7 @@ from django.urls import reverse
 from portal.accounts.models import User
 from portal.core.identity import with_check_digit
 from tests.factories import UnitFactory, id_number
-from tests.test_registration import applicant_data
+from tests.test_registration import applicant_data, with_code
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +47,9 @@ def test_the_identity_rule_applies_when_the_id_number_was_typed_in_lowercase(cli
     assert "身份证号码" in str(errors["password1"])
 
 
-def test_a_good_password_is_accepted(client):
+def test_a_good_password_is_accepted(client, phone):
     unit = UnitFactory()
     data = applicant_data(unit, id_number=NUMBER, mobile=MOBILE, password1="Dianchi#Lake7", password2="Dianchi#Lake7")
+    data = with_code(client, phone, data)
     assert client.post(reverse("people:register"), data).status_code == 302
     assert User.objects.get(id_number=NUMBER).check_password("Dianchi#Lake7")

@@ -19,7 +19,9 @@ def test_password_reset_code_is_delivered_by_the_worker(client, celery_worker_pr
     client.post(reverse("accounts:forgot_password"), {"id_number": applicant.id_number, "mobile": applicant.mobile})
     message = SmsMessage.objects.get(mobile=applicant.mobile)
     celery_worker_process.wait_until(lambda: SmsMessage.objects.get(pk=message.pk).status == SmsStatus.SENT)
-    assert SmsMessage.objects.get(pk=message.pk).attempts == 1
+    sent = SmsMessage.objects.get(pk=message.pk)
+    # The worker opened the sealed code from the row (never from the broker) and erased it.
+    assert sent.attempts == 1 and sent.sealed_secret == "" and "验证码 ******" in sent.text
 
 
 def test_files_go_to_s3(s3_bucket, settings):

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.identity import (
@@ -43,14 +44,64 @@ class LoginForm(AuthenticationForm):
         )
 
 
-class PersonFieldsMixin(forms.Form):
-    """Real name, ID number, mobile and a password typed twice, validated as one person."""
+def clean_sms_code(value: str) -> str:
+    code = normalize_id_number(value)  # drops spaces, full-width digits → ASCII
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
+        raise ValidationError(_("请输入短信中的6位数字验证码。"))
+    return code
+
+
+class SmsCodeField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("短信验证码"))
+        kwargs.setdefault("max_length", 12)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return clean_sms_code(value) if value else value
+
+
+class SendsCodeMixin:
+    """A form with a "获取验证码" button beside its mobile field. Pressed, the form is posted with
+    action=send_code and validated for the mobile only (`sending_code`): nothing typed elsewhere is
+    lost and no other field is reported missing."""
+
+    SEND_CODE = "send_code"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sending_code = self.is_bound and self.data.get("action") == self.SEND_CODE
+
+    def full_clean(self):
+        if not self.sending_code:
+            return super().full_clean()
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        try:
+            self.cleaned_data["mobile"] = self.fields["mobile"].clean(self["mobile"].data)
+            self.cleaned_data["mobile"] = self.clean_mobile()
+        except ValidationError as error:
+            self.add_error("mobile", error)
+
+
+class PersonFieldsMixin(SendsCodeMixin, forms.Form):
+    """Real name, ID number, a mobile proven by an SMS code and a password typed twice, validated
+    as one person. Whether the ID number or the mobile already has an account is not checked
+    here: the form must answer the same either way (see accounts.services.person_register)."""
 
     real_name = forms.CharField(label=_("姓名"), max_length=50)
     id_number = forms.CharField(
         label=_("身份证号码"), max_length=ID_TYPED_MAX, help_text=_("18位居民身份证号码，注册后不可修改。")
     )
-    mobile = forms.CharField(label=_("手机号码"), max_length=MOBILE_TYPED_MAX, validators=[validate_mobile])
+    mobile = forms.CharField(
+        label=_("手机号码"),
+        max_length=MOBILE_TYPED_MAX,
+        validators=[validate_mobile],
+        help_text=_("点击“获取验证码”，验证码将以短信发送到该手机。"),
+    )
+    code = SmsCodeField(help_text=_("短信中的6位数字。"))
     email = forms.EmailField(label=_("电子邮箱（选填）"), required=False)
     password1 = forms.CharField(
         label=_("密码"),
@@ -71,16 +122,10 @@ class PersonFieldsMixin(forms.Form):
         return name
 
     def clean_id_number(self):
-        number = parse_id_number(self.cleaned_data["id_number"]).number
-        if User.objects.filter(id_number=number).exists():
-            raise ValidationError(_("该身份证号码已注册。如忘记密码，请使用“找回密码”。"))
-        return number
+        return parse_id_number(self.cleaned_data["id_number"]).number
 
     def clean_mobile(self):
-        mobile = normalize_mobile(self.cleaned_data["mobile"])
-        if User.objects.filter(mobile=mobile).exists():
-            raise ValidationError(_("该手机号码已被其他账号使用。"))
-        return mobile
+        return normalize_mobile(self.cleaned_data["mobile"])
 
     def clean(self):
         cleaned = super().clean()
@@ -109,6 +154,7 @@ class PersonFieldsMixin(forms.Form):
             f"{prefix}mobile": c["mobile"],
             f"{prefix}password": c["password1"],
             f"{prefix}email": c.get("email", ""),
+            "code": c["code"],
         }
 
 
@@ -122,18 +168,12 @@ class ForgotPasswordForm(forms.Form):
 
 class ResetPasswordForm(forms.Form):
     id_number = forms.CharField(label=_("身份证号码"), max_length=ID_TYPED_MAX)
-    code = forms.CharField(label=_("短信验证码"), max_length=12)
+    code = SmsCodeField()
     password1 = forms.CharField(label=_("新密码"), strip=False, widget=forms.PasswordInput(render_value=True))
     password2 = forms.CharField(label=_("确认新密码"), strip=False, widget=forms.PasswordInput(render_value=True))
 
     def clean_id_number(self):
         return parse_id_number(self.cleaned_data["id_number"]).number
-
-    def clean_code(self):
-        code = normalize_id_number(self.cleaned_data["code"])  # drops spaces, full-width digits → ASCII
-        if not (code.isascii() and code.isdigit() and len(code) == 6):
-            raise ValidationError(_("请输入短信中的6位数字验证码。"))
-        return code
 
     def clean(self):
         cleaned = super().clean()
@@ -180,3 +220,33 @@ class ChangePasswordForm(forms.Form):
             except ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class MobileChangeForm(SendsCodeMixin, forms.Form):
+    """A new mobile, proven by a code sent to it, and the current password."""
+
+    mobile = forms.CharField(
+        label=_("新手机号码"),
+        max_length=MOBILE_TYPED_MAX,
+        validators=[validate_mobile],
+        help_text=_("点击“获取验证码”，验证码将以短信发送到新手机号码。"),
+    )
+    code = SmsCodeField(help_text=_("短信中的6位数字。"))
+    password = forms.CharField(
+        label=_("当前密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_mobile(self):
+        mobile = normalize_mobile(self.cleaned_data["mobile"])
+        if mobile == self.user.mobile:
+            raise ValidationError(_("这已是您账号的手机号码。"))
+        return mobile
+
+    def clean_password(self):
+        if not self.user.check_password(self.cleaned_data["password"]):
+            raise ValidationError(_("当前密码不正确。"))
+        return self.cleaned_data["password"]

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.identity import mask_id_number, normalize_id_number, parse_id_number
+from portal.core.identity import mask_id_number, mask_mobile, normalize_id_number, parse_id_number
 
 
 class UserManager(BaseUserManager):
@@ -74,15 +74,23 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.real_name
 
 
-class PasswordResetCode(models.Model):
-    """A one-time code sent to the registered mobile to reset a forgotten password."""
+class OneTimeCode(models.Model):
+    """A 6-digit code sent by SMS, stored only hashed; a few guesses, a few minutes, used once."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reset_codes", verbose_name=_("用户"))
     code_hash = models.CharField(max_length=128)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class PasswordResetCode(OneTimeCode):
+    """A one-time code sent to the registered mobile to reset a forgotten password."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reset_codes", verbose_name=_("用户"))
 
     class Meta:
         verbose_name = _("找回密码验证码")
@@ -91,3 +99,28 @@ class PasswordResetCode(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class MobileCodePurpose(models.TextChoices):
+    REGISTER = "register", _("注册")
+    MOBILE_CHANGE = "mobile_change", _("更换手机号码")
+
+
+class MobileCode(OneTimeCode):
+    """A one-time code proving that someone holds a mobile that is not (yet) their account's: at
+    registration, and when changing the account's mobile (then `user` is whose account)."""
+
+    purpose = models.CharField(_("用途"), max_length=20, choices=MobileCodePurpose.choices)
+    mobile = models.CharField(_("手机号码"), max_length=11)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("用户")
+    )
+
+    class Meta:
+        verbose_name = _("手机验证码")
+        verbose_name_plural = _("手机验证码")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["mobile", "purpose", "created_at"])]
+
+    def __str__(self):
+        return f"{mask_mobile(self.mobile)} · {self.get_purpose_display()}"

@@ -7,19 +7,21 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from portal.core.identity import normalize_id_number, normalize_mobile, parse_id_number
-from portal.notifications.services import sms_enqueue
+from portal.core.identity import mask_mobile, normalize_id_number, normalize_mobile, parse_id_number
+from portal.notifications.services import sms_code_seal, sms_enqueue, sms_enqueue_sealed
 
 from .lockout import clear_lockout
-from .models import PasswordResetCode, User
+from .models import MobileCode, MobileCodePurpose, PasswordResetCode, User
 
 
 def user_create(*, real_name: str, id_number: str, mobile: str, password: str, email: str = "") -> User:
-    """Create a person. Callers validate uniqueness in their forms; the DB enforces it again."""
+    """Create a person. Registration goes through person_register, which also covers an ID number
+    or mobile that already has an account; the database enforces uniqueness again."""
     parse_id_number(id_number)
     user = User(
         id_number=normalize_id_number(id_number),
@@ -65,47 +67,87 @@ def user_change_password(*, user: User, password: str) -> None:
     clear_lockout(user)
 
 
-def _reset_code_throttled(user: User, now) -> bool:
-    """Codes come at most once a minute and a few times a day per account.
+# --- one-time codes sent by SMS ------------------------------------------------------------------
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(string.digits) for _ in range(6))
+
+
+def _code_throttled(codes, now) -> bool:
+    """Codes come at most once a minute and a few times a day per account (or mobile).
 
     Each code allows PASSWORD_RESET_CODE_ATTEMPTS guesses; without a cap on new codes the guesses
     would be unlimited (and the person's phone flooded with messages).
     """
     interval = timedelta(seconds=getattr(settings, "PASSWORD_RESET_CODE_INTERVAL_SECONDS", 60))
     per_day = getattr(settings, "PASSWORD_RESET_CODES_PER_DAY", 5)
-    recent = PasswordResetCode.objects.filter(user=user, created_at__gt=now - timedelta(days=1))
+    recent = codes.filter(created_at__gt=now - timedelta(days=1))
     return recent.filter(created_at__gt=now - interval).exists() or recent.count() >= per_day
+
+
+def _code_use(codes, code: str) -> ValidationError | None:
+    """Check `code` against the live one in `codes`: count a wrong guess, use a right one up.
+
+    Returns the error to show at the field (after the caller's transaction has committed the
+    count), or None when the code was right. A check without any live code still computes one
+    hash, so that "no code was ever sent" takes as long as "wrong code".
+    """
+    now = timezone.now()
+    live = codes.select_for_update().filter(used_at__isnull=True, expires_at__gt=now).first()
+    if live is None or live.attempts >= settings.PASSWORD_RESET_CODE_ATTEMPTS:
+        check_password(code, "!")  # an unusable hash: Django still hashes once, as for a real check
+        return ValidationError({"code": _("验证码已失效，请重新获取。")})
+    if not check_password(code.strip(), live.code_hash):
+        live.attempts += 1
+        live.save(update_fields=["attempts"])
+        left = settings.PASSWORD_RESET_CODE_ATTEMPTS - live.attempts
+        return ValidationError(
+            {"code": _("验证码不正确，还可尝试%(n)d次。") % {"n": left} if left else _("验证码已失效，请重新获取。")}
+        )
+    live.used_at = now
+    live.save(update_fields=["used_at"])
+    return None
+
+
+def _code_prepare(*, mobile: str, template: str, minutes: int, now) -> tuple[str, dict]:
+    """The expensive part of sending a code (hash, render, seal), done before knowing whether it
+    will be sent, so that every answer costs the same. Returns (code hash, outbox fields)."""
+    code = _new_code()
+    fields = sms_code_seal(
+        mobile=mobile,
+        template=template,
+        params={"minutes": minutes},
+        code=code,
+        expires_at=now + timedelta(minutes=minutes),
+    )
+    return make_password(code), fields
+
+
+# --- forgotten password ----------------------------------------------------------------------------
 
 
 @transaction.atomic
 def password_reset_request(*, id_number: str, mobile: str) -> bool:
     """Send a one-time code when ID and mobile belong to the same account.
 
-    Returns whether a code was sent; the view shows the same message either way so that
-    the form does not reveal who is registered (or that a code was throttled).
+    Returns whether a code was sent. Nothing in the answer or its timing tells who is registered:
+    the view shows the same message either way, and the code is generated, hashed, rendered and
+    sealed for an unknown account or a throttled one just the same, then dropped.
     """
+    now = timezone.now()
+    minutes = settings.PASSWORD_RESET_CODE_MINUTES
     user = User.objects.filter(
         id_number=normalize_id_number(id_number), mobile=normalize_mobile(mobile), is_active=True
     ).first()
-    if user is None:
+    if user is not None:
+        User.objects.select_for_update().filter(pk=user.pk).first()  # one request at a time per account
+    code_hash, message = _code_prepare(mobile=mobile, template="password_reset", minutes=minutes, now=now)
+    if user is None or _code_throttled(PasswordResetCode.objects.filter(user=user), now):
         return False
-    now = timezone.now()
-    User.objects.select_for_update().filter(pk=user.pk).first()  # one request at a time per account
-    if _reset_code_throttled(user, now):
-        return False
-    code = "".join(secrets.choice(string.digits) for _ in range(6))
     PasswordResetCode.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
-    PasswordResetCode.objects.create(
-        user=user,
-        code_hash=make_password(code),
-        expires_at=now + timedelta(minutes=settings.PASSWORD_RESET_CODE_MINUTES),
-    )
-    sms_enqueue(
-        mobile=user.mobile,
-        text=_("您正在找回职称申报平台密码，验证码 %(code)s，%(minutes)d分钟内有效。如非本人操作请忽略。")
-        % {"code": code, "minutes": settings.PASSWORD_RESET_CODE_MINUTES},
-        purpose="password_reset",
-    )
+    PasswordResetCode.objects.create(user=user, code_hash=code_hash, expires_at=message["secret_expires_at"])
+    sms_enqueue_sealed(mobile=user.mobile, purpose="password_reset", **message)
     return True
 
 
@@ -113,32 +155,129 @@ def password_reset_confirm(*, id_number: str, code: str, password: str) -> User:
     """Check the code and set the new password. Raises ValidationError keyed by field."""
     with transaction.atomic():
         user = User.objects.filter(id_number=normalize_id_number(id_number)).first()
-        reset = (
-            PasswordResetCode.objects.select_for_update()
-            .filter(user=user, used_at__isnull=True, expires_at__gt=timezone.now())
-            .first()
-            if user
-            else None
-        )
-        if reset is None or reset.attempts >= settings.PASSWORD_RESET_CODE_ATTEMPTS:
-            raise ValidationError({"code": _("验证码已失效，请重新获取。")})
-        if not check_password(code.strip(), reset.code_hash):
-            reset.attempts += 1
-            reset.save(update_fields=["attempts"])
-            left = settings.PASSWORD_RESET_CODE_ATTEMPTS - reset.attempts
-            # Commit the attempt count before reporting the error.
-            failed = ValidationError(
-                {
-                    "code": _("验证码不正确，还可尝试%(n)d次。") % {"n": left}
-                    if left
-                    else _("验证码已失效，请重新获取。")
-                }
-            )
-        else:
-            failed = None
-            reset.used_at = timezone.now()
-            reset.save(update_fields=["used_at"])
+        failed = _code_use(PasswordResetCode.objects.filter(user=user), code)
+        if failed is None:
             user_change_password(user=user, password=password)
     if failed:
         raise failed
     return user
+
+
+# --- proving a mobile: registration, changing the account's mobile ---------------------------------
+
+
+def _tell(to: str, text, *, purpose: str, **params) -> None:
+    """A security notice to a mobile (no code in it), worded in the site's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        sms_enqueue(mobile=to, text=str(text) % params if params else str(text), purpose=purpose)
+
+
+# What the holder of a mobile that already has an account is told instead of receiving a code.
+MOBILE_TAKEN = {
+    MobileCodePurpose.REGISTER: gettext_lazy(
+        "有人正在用本手机号码注册职称申报平台账号。本号码已注册过账号，如为本人操作，请直接登录或使用“找回密码”；"
+        "如非本人操作，请忽略本短信，您的账号不受影响。"
+    ),
+    MobileCodePurpose.MOBILE_CHANGE: gettext_lazy(
+        "有人正在把职称申报平台另一个账号的手机号码更换为本号码。本号码已注册过账号，该更换不会生效；"
+        "如非本人操作，请忽略本短信，您的账号不受影响。"
+    ),
+}
+
+
+@transaction.atomic
+def mobile_code_send(*, purpose: str, mobile: str, user: User | None = None) -> bool:
+    """Send a code proving that whoever typed `mobile` holds it (registration; a mobile change for
+    `user`). Returns whether a code was sent.
+
+    A mobile that already has an account gets no code: its holder is told by SMS that someone
+    tried to use the number. The answer and the work are the same either way (a code is made,
+    hashed, sealed, stored and a message queued), and the same throttle applies, so neither the
+    page nor its timing tells whether the number is registered.
+    """
+    now = timezone.now()
+    mobile = normalize_mobile(mobile)
+    code_hash, message = _code_prepare(
+        mobile=mobile, template=purpose, minutes=settings.PASSWORD_RESET_CODE_MINUTES, now=now
+    )
+    codes = MobileCode.objects.filter(purpose=purpose, mobile=mobile)
+    if _code_throttled(codes, now):
+        return False
+    taken = User.objects.filter(mobile=mobile).exists()
+    codes.filter(used_at__isnull=True).update(used_at=now)
+    # Stored for a taken number as well (its code was never sent, so nobody can type it): the
+    # throttle counts those requests, and checking a guess costs the same.
+    MobileCode.objects.create(
+        purpose=purpose, mobile=mobile, user=user, code_hash=code_hash, expires_at=message["secret_expires_at"]
+    )
+    if taken:
+        _tell(mobile, MOBILE_TAKEN[purpose], purpose=f"{purpose}_taken")
+        return False
+    sms_enqueue_sealed(mobile=mobile, purpose=purpose, **message)
+    return True
+
+
+def mobile_code_use(*, purpose: str, mobile: str, code: str, user: User | None = None) -> ValidationError | None:
+    """Check a code sent by mobile_code_send, inside the caller's transaction. Returns the error
+    for the "code" field (raise it after the transaction, so the counted attempt is kept), or None
+    when it was right (it is then used up)."""
+    codes = MobileCode.objects.filter(purpose=purpose, mobile=normalize_mobile(mobile), user=user)
+    return _code_use(codes, code)
+
+
+def person_register(*, real_name: str, id_number: str, mobile: str, password: str, email: str = "") -> User | None:
+    """Create the account of someone whose mobile has just been proven (call after
+    mobile_code_use, in the same transaction).
+
+    When the ID number (or, by a race, the mobile) already has an account, nothing is created and
+    None is returned: the caller answers exactly as on success, the account's holder is told by
+    SMS, and the password is hashed all the same so the answer takes as long.
+    """
+    id_number, mobile = normalize_id_number(id_number), normalize_mobile(mobile)
+    owners = list(User.objects.filter(id_number=id_number)) + list(User.objects.filter(mobile=mobile))
+    if not owners:
+        try:
+            with transaction.atomic():
+                return user_create(
+                    real_name=real_name, id_number=id_number, mobile=mobile, password=password, email=email
+                )
+        except IntegrityError:  # registered in between by another request
+            owners = list(User.objects.filter(id_number=id_number)) + list(User.objects.filter(mobile=mobile))
+    else:
+        make_password(password)
+    for owner in {o.pk: o for o in owners}.values():
+        _tell(
+            owner.mobile,
+            gettext_lazy(
+                "有人尝试用您的身份证号码或手机号码注册职称申报平台账号，注册未生效。您已有账号，可直接登录或使用“找回密码”；"
+                "如非本人操作，请留意账号安全。"
+            ),
+            purpose="register_taken",
+        )
+    return None
+
+
+def mobile_change_confirm(*, user: User, mobile: str, code: str) -> None:
+    """Change the account's mobile to one proven by a code; the old number is told. Raises
+    ValidationError keyed "code" (a number that has another account never got a code, so it is
+    refused like a wrong code)."""
+    mobile = normalize_mobile(mobile)
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        failed = mobile_code_use(purpose=MobileCodePurpose.MOBILE_CHANGE, mobile=mobile, code=code, user=user)
+        if failed is None and User.objects.filter(mobile=mobile).exclude(pk=user.pk).exists():
+            failed = ValidationError({"code": _("验证码已失效，请重新获取。")})
+        if failed is None:
+            old = user.mobile
+            user.mobile = mobile
+            user.save(update_fields=["mobile"])
+            _tell(
+                old,
+                gettext_lazy(
+                    "您的职称申报平台账号手机号码已更换为 %(mobile)s。如非本人操作，请立即联系单位经办人或平台管理员。"
+                ),
+                purpose="mobile_changed",
+                mobile=mask_mobile(mobile),
+            )
+    if failed:
+        raise failed

@@ -11,4 +11,5 @@ urlpatterns = [
     path("password/forgot/", views.forgot_password, name="forgot_password"),
     path("password/reset/", views.reset_password, name="reset_password"),
     path("password/change/", views.change_password, name="change_password"),
+    path("mobile/change/", views.change_mobile, name="change_mobile"),
 ]

@@ -7,12 +7,28 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from portal.core.forms import add_validation_errors
+from portal.core.identity import mask_mobile
 
 from . import services
-from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
+from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, MobileChangeForm, ResetPasswordForm
+from .models import MobileCodePurpose
+
+
+def send_code(request, form, *, purpose: str, user=None) -> None:
+    """A form's "获取验证码" button (SendsCodeMixin): the same answer whether or not the number
+    already has an account (its holder then gets a notice instead of a code)."""
+    if form.is_valid():
+        mobile = form.cleaned_data["mobile"]
+        services.mobile_code_send(purpose=purpose, mobile=mobile, user=user)
+        messages.info(
+            request,
+            _("验证码已发送到%(mobile)s，%(minutes)d分钟内有效。如未收到，请稍候1分钟再重新获取。")
+            % {"mobile": mask_mobile(mobile), "minutes": settings.PASSWORD_RESET_CODE_MINUTES},
+        )
 
 
 class LoginView(auth_views.LoginView):
@@ -40,6 +56,7 @@ def forgot_password(request):
 
 @never_cache  # the page may hold typed passwords
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("code", "password1", "password2")
 def reset_password(request):
     initial = {"id_number": request.session.get("reset_id_number", "")}
     form = ResetPasswordForm(request.POST or None, initial=initial)
@@ -62,6 +79,7 @@ def reset_password(request):
 @login_required
 @never_cache  # the page may hold typed passwords
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("old_password", "password1", "password2")
 def change_password(request):
     form = ChangePasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -70,3 +88,24 @@ def change_password(request):
         messages.success(request, _("密码已修改。"))
         return redirect("home:dashboard")
     return render(request, "accounts/change_password.html", {"form": form})
+
+
+@login_required
+@never_cache  # the page may hold a typed password
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("code", "password")
+def change_mobile(request):
+    form = MobileChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.sending_code:
+        send_code(request, form, purpose=MobileCodePurpose.MOBILE_CHANGE, user=request.user)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.mobile_change_confirm(
+                user=request.user, mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"]
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, _("手机号码已更换为%(mobile)s。") % {"mobile": form.cleaned_data["mobile"]})
+            return redirect("people:profile")
+    return render(request, "accounts/change_mobile.html", {"form": form})

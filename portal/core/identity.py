@@ -115,6 +115,13 @@ def normalize_mobile(value: str) -> str:
     return digits
 
 
+def mask_mobile(mobile: str) -> str:
+    """Logs and lists show the first 3 and last 4 digits: 138****1234."""
+    if len(mobile or "") != 11:
+        return "*" * len(mobile or "")
+    return mobile[:3] + "****" + mobile[-4:]
+
+
 def validate_mobile(value: str) -> None:
     typed = unicodedata.normalize("NFKC", value or "").strip()
     mobile = normalize_mobile(typed)

@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.identity import mask_mobile
+
 from . import events, templating
 from .models import (
     EmailMessage,
@@ -126,9 +128,24 @@ class OutboxAdmin(admin.ModelAdmin):
 
 @admin.register(SmsMessage)
 class SmsMessageAdmin(OutboxAdmin):
-    list_display = ["mobile", "purpose", "status", "failure_kind", "attempts", "last_error", "created_at", "sent_at"]
+    list_display = [
+        "masked_mobile",
+        "purpose",
+        "status",
+        "failure_kind",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ]
     search_fields = ["mobile", "text"]
-    readonly_fields = [f.name for f in SmsMessage._meta.fields]
+    # The sealed code is never shown, not even encrypted; `text` holds it masked (******).
+    readonly_fields = [f.name for f in SmsMessage._meta.fields if f.name != "sealed_secret"]
+    exclude = ["sealed_secret"]
+
+    @admin.display(description=_("手机号码"), ordering="mobile")
+    def masked_mobile(self, obj):
+        return mask_mobile(obj.mobile)
 
 
 @admin.register(EmailMessage)

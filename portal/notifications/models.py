@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.identity import mask_mobile
+
 from .events import EVENTS
 
 
@@ -25,6 +27,7 @@ class FailureKind(models.TextChoices):
     NONE = "", _("无")
     ADDRESS = "address", _("地址缺失或无效")
     SEND = "send", _("发送出错")
+    EXPIRED = "expired", _("验证码已过期")
 
 
 class Channel(models.TextChoices):
@@ -91,16 +94,25 @@ class OutboxMessage(models.Model):
     # Set when a send task was handed to the broker; null means the dispatcher must (re)queue it.
     queued_at = models.DateTimeField(_("入队时间"), null=True, blank=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    # Set when the body was erased after NOTIFY_OUTBOX_RETENTION_DAYS (outbox.purge_outbox).
+    purged_at = models.DateTimeField(_("内容清除时间"), null=True, blank=True)
 
     class Meta:
         abstract = True
 
 
 class SmsMessage(OutboxMessage):
-    """Outbox row for one text message (also used directly for verification codes)."""
+    """Outbox row for one text message (also used directly for verification codes).
+
+    A message carrying a one-time code stores its template, the non-secret parameters and the
+    text with the code masked; the code itself only sealed until it is sent (see codes.py)."""
 
     mobile = models.CharField(_("手机号码"), max_length=11)
     text = models.TextField(_("内容"))
+    template = models.CharField(_("短信模板"), max_length=40, blank=True)
+    params = models.JSONField(_("模板参数"), default=dict, blank=True)
+    sealed_secret = models.TextField(_("加密的验证码"), blank=True, editable=False)
+    secret_expires_at = models.DateTimeField(_("验证码有效期至"), null=True, blank=True)
     notification = models.ForeignKey(
         Notification,
         null=True,
@@ -117,7 +129,7 @@ class SmsMessage(OutboxMessage):
         indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self):
-        return f"{self.mobile} · {self.purpose}"
+        return f"{mask_mobile(self.mobile)} · {self.purpose}"
 
     @property
     def address(self) -> str:

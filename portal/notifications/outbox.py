@@ -6,6 +6,10 @@ publishing fails (Redis down, network) the error is logged and the row stays pen
 NOTIFY_DISPATCH_AFTER_SECONDS that were never queued, or were queued more than
 NOTIFY_REQUEUE_AFTER_SECONDS ago and are still pending (a task lost with its worker). Sending twice
 is harmless: the send task locks the row and skips it once sent.
+
+Bodies are not kept for ever: `purge_outbox` (beat, daily) erases the text of messages sent more
+than NOTIFY_OUTBOX_RETENTION_DAYS ago, keeping to whom, why, when and the outcome, and erases sealed
+one-time codes that expired before anyone could deliver them.
 """
 
 from __future__ import annotations
@@ -80,3 +84,17 @@ def dispatch_outbox(*, now: datetime.datetime | None = None, limit: int = 500) -
     if queued:
         logger.info("dispatcher queued %d pending message(s)", queued)
     return queued
+
+
+def purge_outbox(*, now: datetime.datetime | None = None) -> int:
+    """Erase the bodies of messages sent before the retention period, and expired sealed codes.
+    Returns how many bodies were erased."""
+    now = now or timezone.now()
+    before = now - datetime.timedelta(days=settings.NOTIFY_OUTBOX_RETENTION_DAYS)
+    old = {"status": SmsStatus.SENT, "sent_at__lt": before, "purged_at__isnull": True}
+    purged = SmsMessage.objects.filter(**old).update(text="", params={}, sealed_secret="", purged_at=now)
+    purged += EmailMessage.objects.filter(**old).update(body="", purged_at=now)
+    SmsMessage.objects.exclude(sealed_secret="").filter(secret_expires_at__lte=now).update(sealed_secret="")
+    if purged:
+        logger.info("purged the bodies of %d sent message(s)", purged)
+    return purged

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from portal.core.identity import normalize_mobile, validate_mobile
 
-from . import events, templating
+from . import codes, events, templating
 from .models import (
     EmailMessage,
     FailureKind,
@@ -74,7 +74,7 @@ def email_problem(address: str) -> str:
     return ""
 
 
-def _sms_row(*, mobile: str, text: str, purpose: str, notification=None) -> SmsMessage:
+def _sms_row(*, mobile: str, text: str, purpose: str, notification=None, **code_fields) -> SmsMessage:
     mobile = normalize_mobile(mobile) or (mobile or "")
     problem = mobile_problem(mobile)
     return SmsMessage.objects.create(
@@ -85,6 +85,7 @@ def _sms_row(*, mobile: str, text: str, purpose: str, notification=None) -> SmsM
         status=SmsStatus.FAILED if problem else SmsStatus.PENDING,
         failure_kind=FailureKind.ADDRESS if problem else FailureKind.NONE,
         last_error=problem,
+        **code_fields,
     )
 
 
@@ -111,6 +112,35 @@ def sms_enqueue(*, mobile: str, text: str, purpose: str) -> SmsMessage:
     message = _sms_row(mobile=mobile, text=text, purpose=purpose)
     enqueue_on_commit([message])
     return message
+
+
+def sms_code_seal(*, mobile: str, template: str, params: dict, code: str, expires_at) -> dict:
+    """The outbox fields of a message carrying a one-time code: template reference, masked text
+    and the code sealed (codes.py). Costs the same whether or not the row is then written, so a
+    caller can do this work for an account that does not exist."""
+    mobile = normalize_mobile(mobile) or (mobile or "")
+    return {
+        "text": codes.masked(template, params),
+        "template": template,
+        "params": params,
+        "sealed_secret": codes.seal(code, mobile=mobile[:11], template=template),
+        "secret_expires_at": expires_at,
+    }
+
+
+def sms_enqueue_sealed(*, mobile: str, purpose: str, **sealed) -> SmsMessage:
+    """Record a text message carrying a one-time code (`sealed`: what sms_code_seal returned). The
+    code never appears in clear text in the outbox, the log or the broker; the worker renders the
+    full text only to hand it to the gateway."""
+    message = _sms_row(mobile=mobile, purpose=purpose, **sealed)
+    enqueue_on_commit([message])
+    return message
+
+
+def sms_enqueue_code(*, mobile: str, template: str, params: dict, code: str, expires_at, purpose: str) -> SmsMessage:
+    """sms_code_seal then sms_enqueue_sealed."""
+    sealed = sms_code_seal(mobile=mobile, template=template, params=params, code=code, expires_at=expires_at)
+    return sms_enqueue_sealed(mobile=mobile, purpose=purpose, **sealed)
 
 
 # --- wording ---------------------------------------------------------------------------------------

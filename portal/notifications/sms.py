@@ -3,9 +3,13 @@
 import json
 import logging
 import urllib.request
+from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from portal.core.identity import mask_mobile
 
 logger = logging.getLogger("portal.sms")
 
@@ -15,15 +19,47 @@ class SmsError(Exception):
 
 
 class BaseSmsBackend:
-    def send(self, mobile: str, text: str) -> None:
+    """`send` hands one message to the gateway. `text` is the full message, one-time code included:
+    a backend must not log or store it. `purpose` names the event (password_reset …) for logs."""
+
+    def send(self, mobile: str, text: str, *, purpose: str = "") -> None:
         raise NotImplementedError
 
 
 class LoggingSmsBackend(BaseSmsBackend):
-    """The embedded default: the message is written to the log (and the console)."""
+    """The embedded default, for a portal without an SMS gateway: records in the log that a message
+    would have gone out, to whom (masked) and why, never its text (it may carry a one-time code)."""
 
-    def send(self, mobile: str, text: str) -> None:
-        logger.info("SMS to %s: %s", mobile, text)
+    def send(self, mobile: str, text: str, *, purpose: str = "") -> None:
+        logger.info(
+            "SMS to %s: %s (%d characters, not sent: no gateway)", mask_mobile(mobile), purpose or "-", len(text)
+        )
+
+
+class FileSmsBackend(BaseSmsBackend):
+    """A stand-in phone for the embedded demo (scripts/run chooses it when no SMS_BACKEND is set):
+    each message is appended to SMS_FILE_DIR/<mobile>.txt, where the person trying the demo reads
+    their code. It is the delivery itself, not a log: never use it where a real gateway exists."""
+
+    def send(self, mobile: str, text: str, *, purpose: str = "") -> None:
+        folder = Path(settings.SMS_FILE_DIR)
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / f"{mobile}.txt", "a", encoding="utf-8") as phone:
+            phone.write(f"{timezone.localtime():%Y-%m-%d %H:%M:%S}\n{settings.SMS_SIGNATURE}{text}\n\n")
+        logger.info(
+            "SMS to %s: %s (%d characters, written to the demo phone)", mask_mobile(mobile), purpose or "-", len(text)
+        )
+
+
+# What MemorySmsBackend delivered, oldest first: (mobile, text, purpose). Tests read codes here.
+outbox: list[tuple[str, str, str]] = []
+
+
+class MemorySmsBackend(BaseSmsBackend):
+    """For tests, like Django's locmem e-mail backend: the list above is the phone."""
+
+    def send(self, mobile: str, text: str, *, purpose: str = "") -> None:
+        outbox.append((mobile, text, purpose))
 
 
 class HttpSmsBackend(BaseSmsBackend):
@@ -31,7 +67,7 @@ class HttpSmsBackend(BaseSmsBackend):
 
     timeout = 10
 
-    def send(self, mobile: str, text: str) -> None:
+    def send(self, mobile: str, text: str, *, purpose: str = "") -> None:
         if not settings.SMS_GATEWAY_URL:
             raise SmsError("SMS_GATEWAY_URL is not set")
         body = json.dumps({"mobile": mobile, "text": text, "signature": settings.SMS_SIGNATURE}).encode()

@@ -41,7 +41,7 @@ class ApplicantRegisterForm(PersonFieldsMixin):
         widget=forms.TextInput(attrs={"list": "unit-suggestions", "autocomplete": "off"}),
     )
 
-    field_order = ["real_name", "id_number", "mobile", "email", "unit", "password1", "password2"]
+    field_order = ["real_name", "id_number", "mobile", "code", "email", "unit", "password1", "password2"]
 
 
 class JoinUnitForm(forms.Form):
@@ -77,6 +77,7 @@ class UnitRegisterForm(PersonFieldsMixin):
         "real_name",
         "id_number",
         "mobile",
+        "code",
         "email",
         "password1",
         "password2",

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from portal.accounts.models import User
-from portal.accounts.services import user_create
+from portal.accounts.models import MobileCodePurpose, User
+from portal.accounts.services import mobile_code_use, person_register
 from portal.core.identity import normalize_credit_code
 
 from . import permissions
@@ -15,16 +15,27 @@ from .alerts import unit_reviewed
 from .models import Membership, NameChange, Organization, OrgKind, OrgStatus, Role
 
 
-@transaction.atomic
 def applicant_register(
-    *, real_name: str, id_number: str, mobile: str, password: str, unit: Organization, email: str = ""
-) -> User:
-    """A person registers and joins an approved employer unit as an applicant."""
-    unit = Organization.objects.select_for_update().get(pk=unit.pk)
-    if unit.kind != OrgKind.UNIT or unit.status != OrgStatus.APPROVED:
-        raise ValidationError({"unit": _("该单位尚未通过审核，暂不能选择。")})
-    user = user_create(real_name=real_name, id_number=id_number, mobile=mobile, password=password, email=email)
-    Membership.objects.create(user=user, organization=unit, role=Role.APPLICANT)
+    *, code: str, real_name: str, id_number: str, mobile: str, password: str, unit: Organization, email: str = ""
+) -> User | None:
+    """A person whose mobile is proven by `code` registers and joins an approved employer unit as
+    an applicant. Returns None, creating nothing, when the ID number or mobile already has an
+    account (its holder is told by SMS); the caller answers exactly as on success. Raises
+    ValidationError keyed by field (a wrong code is counted even then)."""
+    with transaction.atomic():
+        unit = Organization.objects.select_for_update().get(pk=unit.pk)
+        if unit.kind != OrgKind.UNIT or unit.status != OrgStatus.APPROVED:
+            raise ValidationError({"unit": _("该单位尚未通过审核，暂不能选择。")})
+        failed = mobile_code_use(purpose=MobileCodePurpose.REGISTER, mobile=mobile, code=code)
+        user = None
+        if failed is None:
+            user = person_register(
+                real_name=real_name, id_number=id_number, mobile=mobile, password=password, email=email
+            )
+            if user is not None:
+                Membership.objects.create(user=user, organization=unit, role=Role.APPLICANT)
+    if failed:
+        raise failed
     return user
 
 
@@ -40,9 +51,9 @@ def applicant_join_unit(*, user: User, unit: Organization) -> Membership:
     return Membership.objects.create(user=user, organization=unit, role=Role.APPLICANT)
 
 
-@transaction.atomic
 def unit_register(
     *,
+    code: str,
     name: str,
     credit_code: str,
     region,
@@ -54,11 +65,14 @@ def unit_register(
     officer_mobile: str,
     officer_password: str,
     officer_email: str = "",
-) -> Organization:
-    """A unit registers itself with its HR officer's account and waits for its supervisor."""
+) -> tuple[Organization, bool]:
+    """A unit registers itself with its HR officer's account (mobile proven by `code`) and waits
+    for its supervisor. Returns (unit, saved): when the officer's ID number or mobile already has
+    an account, nothing is saved (the holder is told by SMS) and the unsaved unit is returned so
+    that the caller answers exactly as on success. Raises ValidationError keyed by field."""
     if parent.kind != OrgKind.DEPARTMENT or parent.status != OrgStatus.APPROVED:
         raise ValidationError({"parent": _("请选择有效的主管部门。")})
-    unit = Organization.objects.create(
+    unit = Organization(
         kind=OrgKind.UNIT,
         name=name.strip(),
         credit_code=normalize_credit_code(credit_code),
@@ -68,15 +82,23 @@ def unit_register(
         phone=phone,
         contact_person=officer_real_name,
     )
-    officer = user_create(
-        real_name=officer_real_name,
-        id_number=officer_id_number,
-        mobile=officer_mobile,
-        password=officer_password,
-        email=officer_email,
-    )
-    Membership.objects.create(user=officer, organization=unit, role=Role.UNIT_HR)
-    return unit
+    with transaction.atomic():
+        failed = mobile_code_use(purpose=MobileCodePurpose.REGISTER, mobile=officer_mobile, code=code)
+        officer = None
+        if failed is None:
+            officer = person_register(
+                real_name=officer_real_name,
+                id_number=officer_id_number,
+                mobile=officer_mobile,
+                password=officer_password,
+                email=officer_email,
+            )
+            if officer is not None:  # no unit without its officer
+                unit.save()
+                Membership.objects.create(user=officer, organization=unit, role=Role.UNIT_HR)
+    if failed:
+        raise failed
+    return unit, officer is not None
 
 
 def _locked_unit(unit: Organization) -> Organization:

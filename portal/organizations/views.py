@@ -6,11 +6,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts import services as account_services
 from portal.accounts.lockout import locked_id_numbers
-from portal.accounts.models import User
+from portal.accounts.models import MobileCodePurpose, User
+from portal.accounts.views import send_code
 from portal.core.forms import add_validation_errors
 
 from . import permissions, selectors, services
@@ -20,12 +22,16 @@ from .models import Membership, Organization, OrgStatus
 
 @never_cache  # the page may hold typed passwords
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("code", "password1", "password2")
 def unit_register(request):
     form = UnitRegisterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.sending_code:
+        send_code(request, form, purpose=MobileCodePurpose.REGISTER)
+    elif request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         try:
-            unit = services.unit_register(
+            # Saved or not (the officer already had an account), the same page: see the service.
+            unit, _saved = services.unit_register(
                 name=c["unit_name"],
                 credit_code=c["credit_code"],
                 region=c["region"],

@@ -2,15 +2,17 @@
 where someone without a unit joins one. (Accounts themselves are portal.accounts'.)"""
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from portal.accounts.models import MobileCodePurpose
+from portal.accounts.views import send_code
 from portal.core.forms import add_validation_errors
 
 from .forms import ApplicantRegisterForm, JoinUnitForm
@@ -18,21 +20,29 @@ from .selectors import memberships_of
 from .services import applicant_join_unit, applicant_register
 
 
+def registered_message() -> str:
+    # The same words whether an account was created or the ID number already had one (its holder
+    # is told by SMS): registration must not tell who is registered.
+    return _("注册已提交。请使用身份证号码或手机号码和所设密码登录；如无法登录，请使用“找回密码”或联系单位经办人。")
+
+
 @never_cache  # the page may hold typed passwords
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("code", "password1", "password2")
 def register(request):
     form = ApplicantRegisterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.sending_code:
+        send_code(request, form, purpose=MobileCodePurpose.REGISTER)
+    elif request.method == "POST" and form.is_valid():
         try:
-            user = applicant_register(unit=form.cleaned_data["unit"], **form.person_kwargs())
+            applicant_register(unit=form.cleaned_data["unit"], **form.person_kwargs())
         except ValidationError as error:
             add_validation_errors(form, error)
         except IntegrityError:
             form.add_error("id_number", _("该身份证号码或手机号码刚刚已被注册，请核对。"))
         else:
-            login(request, user, backend="portal.accounts.backends.IdNumberOrMobileBackend")
-            messages.success(request, _("注册成功，欢迎使用。"))
-            return redirect("home:dashboard")
+            messages.success(request, registered_message())
+            return redirect("accounts:login")
     return render(request, "accounts/register.html", {"form": form})
 
 

@@ -1,4 +1,5 @@
-"""A unit registers → its department approves → an applicant registers under it and logs in."""
+"""A unit registers → its department approves → an applicant proves their mobile, registers under
+it and logs in."""
 
 import re
 
@@ -9,7 +10,7 @@ from portal.organizations.models import Organization, OrgStatus
 from tests.e2e.helpers import login
 
 
-def test_unit_registers_department_approves_applicant_joins(page, site, demo, shot):
+def test_unit_registers_department_approves_applicant_joins(page, site, demo, shot, phone):
     credit_code = with_credit_check("12530102431209876")
     officer_id = with_check_digit("53010219860606301")
     applicant_id = with_check_digit("46040019950808201")  # Danzhou: rejected by python-stdnum's table
@@ -28,14 +29,20 @@ def test_unit_registers_department_approves_applicant_joins(page, site, demo, sh
     page.fill("#id_mobile", "13700000011")
     page.fill("#id_password1", "Chunhua#2026")
     page.fill("#id_password2", "Chunhua#2026")
-    page.click("button[type=submit]")
+    # The officer's mobile is proven: the code goes to it, and everything typed stays.
+    page.get_by_role("button", name="获取验证码").click()
+    expect(page.locator(".messages")).to_contain_text("验证码已发送到137****0011")
+    expect(page.locator("#id_unit_name")).to_have_value("昆明市五华区春城实验学校")
+    expect(page.locator("#field-credit_code .errorlist")).to_have_count(0)
+    page.fill("#id_code", phone.code("13700000011"))
+    page.get_by_role("button", name="提交注册").click()
     # A wrong check character: the message is at the field and everything typed is still there.
     expect(page.locator("#field-credit_code .errorlist")).to_contain_text("校验位")
     expect(page.locator("#id_unit_name")).to_have_value("昆明市五华区春城实验学校")
     expect(page.locator("#id_id_number")).to_have_value(officer_id)
     shot("unit-register-error")
     page.fill("#id_credit_code", credit_code)
-    page.click("button[type=submit]")
+    page.get_by_role("button", name="提交注册").click()
     expect(page.locator("h1")).to_have_text("单位注册已提交")
     shot("unit-registered")
     assert Organization.objects.get(credit_code=credit_code).status == OrgStatus.PENDING
@@ -48,7 +55,7 @@ def test_unit_registers_department_approves_applicant_joins(page, site, demo, sh
     page.fill("#id_mobile", "13700000012")
     page.fill("#id_password1", "Qiuju#2026x")
     page.fill("#id_password2", "Qiuju#2026x")
-    page.click("button[type=submit]")
+    page.get_by_role("button", name="注册", exact=True).click()
     expect(page.locator("#field-unit .errorlist")).to_contain_text("尚未通过主管部门审核")
     shot("applicant-unit-pending")
 
@@ -64,22 +71,31 @@ def test_unit_registers_department_approves_applicant_joins(page, site, demo, sh
     expect(page.locator(".messages")).to_contain_text("已通过")
     page.click("text=退出")
 
-    # 4. The applicant registers under the approved unit, suggested by name, and lands on their home.
+    # 4. The applicant asks for a code for their mobile, registers under the approved unit
+    #    (suggested by name) with it, and is sent to log in.
     page.goto(f"{site}/accounts/register/")
     page.fill("#id_real_name", "黄申报")
     page.fill("#id_id_number", applicant_id)
     page.fill("#id_mobile", "13700000012")
+    page.get_by_role("button", name="获取验证码").click()
+    expect(page.locator(".messages")).to_contain_text("验证码已发送到137****0012")
+    expect(page.locator("#id_id_number")).to_have_value(applicant_id)
+    shot("applicant-code-sent")
+    page.fill("#id_code", phone.code("13700000012"))
     page.locator("#id_unit").press_sequentially("春城实验", delay=20)
     expect(page.locator("#unit-suggestions option")).to_have_count(1)
     page.fill("#id_unit", credit_code)
     page.fill("#id_password1", "Qiuju#2026x")
     page.fill("#id_password2", "Qiuju#2026x")
-    page.click("button[type=submit]")
-    expect(page.locator("#role-applicant")).to_contain_text("昆明市五华区春城实验学校")
-    shot("applicant-home")
-    page.click("text=退出")
+    shot("applicant-register-with-code")
+    page.get_by_role("button", name="注册", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+    expect(page.locator(".messages")).to_contain_text("注册已提交")
+    shot("applicant-registered")
 
-    # 5. …and logs in again with the ID number.
+    # 5. …logs in with the ID number and lands on their home, in their unit.
     login(page, site, applicant_id, "Qiuju#2026x")
     expect(page).to_have_url(re.compile(r"/home/$"))
     expect(page.locator("h1")).to_contain_text("黄申报")
+    expect(page.locator("#role-applicant")).to_contain_text("昆明市五华区春城实验学校")
+    shot("applicant-home")

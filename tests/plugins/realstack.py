@@ -4,7 +4,9 @@ Celery worker and S3. Loaded by tests/conftest.py: ``pytest_plugins = ["tests.pl
 ``@pytest.mark.realstack``
     The test needs PostgreSQL (``DATABASE_URL``), Redis (``REDIS_URL``) and S3
     (``AWS_S3_ENDPOINT_URL`` + ``AWS_STORAGE_BUCKET_NAME``). ``@pytest.mark.realstack("redis")``
-    names only some of ``postgres``, ``redis``, ``s3``. When one is not configured or does not
+    names only some of ``postgres``, ``redis``, ``s3``, or ``clamav``: a real ClamAV daemon
+    (``CLAMAV_SOCKET`` or ``CLAMAV_HOST``/``CLAMAV_PORT``; only when named, never implied by a bare
+    ``realstack``). When one is not configured or does not
     answer, the test is skipped with the reason -- unless ``CI`` is set, where it errors instead:
     in CI a missing service is a broken pipeline, never a silent skip. ``scripts/test`` on the
     embedded stack deselects these tests; ``.ci/run`` provides the services and runs them.
@@ -57,6 +59,8 @@ from pathlib import Path
 import pytest
 
 SERVICES = ("postgres", "redis", "s3")
+# Services a test must name to need; a bare `realstack` means SERVICES.
+OPTIONAL_SERVICES = ("clamav",)
 ROOT = Path(__file__).resolve().parents[2]
 WORKER_START_TIMEOUT = float(os.environ.get("CELERY_WORKER_START_TIMEOUT", "60"))
 
@@ -120,12 +124,22 @@ def _s3_problem() -> str | None:
     return None
 
 
+def _clamav_problem() -> str | None:
+    if not (os.environ.get("CLAMAV_SOCKET") or os.environ.get("CLAMAV_HOST")):
+        return "neither CLAMAV_SOCKET nor CLAMAV_HOST is set (scripts/clamd start prints them)"
+    from portal.core import clamav
+
+    if not clamav.ping():
+        return f"clamd at {clamav.describe()} did not answer PING"
+    return None
+
+
 @functools.cache
 def service_problem(service: str) -> str | None:
     """Why ``service`` can't be used, or None. Checked once per test process."""
-    checks = {"postgres": _postgres_problem, "redis": _redis_problem, "s3": _s3_problem}
+    checks = {"postgres": _postgres_problem, "redis": _redis_problem, "s3": _s3_problem, "clamav": _clamav_problem}
     if service not in checks:
-        raise ValueError(f"unknown realstack service {service!r}; known: {', '.join(SERVICES)}")
+        raise ValueError(f"unknown realstack service {service!r}; known: {', '.join(SERVICES + OPTIONAL_SERVICES)}")
     return checks[service]()
 
 
@@ -185,7 +199,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "realstack(*services): needs PostgreSQL, Redis and S3, or only the services named "
-        "(postgres, redis, s3); skipped when they are missing, failing under CI",
+        "(postgres, redis, s3, clamav); skipped when they are missing, failing under CI",
     )
 
 
@@ -209,9 +223,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if marker is None:
         return
     services = marker.args or SERVICES
-    unknown = [s for s in services if s not in SERVICES]
+    unknown = [s for s in services if s not in SERVICES + OPTIONAL_SERVICES]
     if unknown:
-        pytest.fail(f"realstack: unknown service(s) {unknown}; known: {', '.join(SERVICES)}", pytrace=False)
+        known = ", ".join(SERVICES + OPTIONAL_SERVICES)
+        pytest.fail(f"realstack: unknown service(s) {unknown}; known: {known}", pytrace=False)
     require_services(*services)
 
 
