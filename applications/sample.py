@@ -50,8 +50,11 @@ def pdf_bytes(text: str = "materials") -> bytes:
     return bytes(body)
 
 
-def fill_sample_application(application, *, degree=Education.Degree.BENKE, graduated=datetime.date(2008, 7, 1)):
-    """Fill every required section directly (the page tests cover the forms themselves)."""
+def fill_sample_application(
+    application, *, degree=Education.Degree.BENKE, graduated=datetime.date(2008, 7, 1), materials=True
+):
+    """Fill every required section directly (the page tests cover the forms themselves); with
+    `materials`, upload the required materials through the upload service too."""
     user = application.applicant
     Profile.objects.update_or_create(
         user=user,
@@ -101,7 +104,8 @@ def fill_sample_application(application, *, degree=Education.Degree.BENKE, gradu
         ContinuingEducation.objects.create(application=application, year=y, total_hours=80, public_hours=30)
         Assessment.objects.create(application=application, year=y, result="competent")
     Commitment.objects.create(application=application, text_version="2026-1", text="承诺")
-    upload_required_materials(application)
+    if materials:
+        upload_required_materials(application)
     return application
 
 

@@ -3,20 +3,14 @@
 import pytest
 from django.urls import reverse
 
+from applications.models import State
 from portal.accounts.models import User
 from portal.organizations.models import Organization
+from tests.workflow_helpers import DEMO, at
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "applicant", "unit_hr", "dept_reviewer", "window_staff", "bureau_approver", "admin"]
-DEMO_MOBILES = {
-    "applicant": "13800000001",
-    "unit_hr": "13800000002",
-    "dept_reviewer": "13800000003",
-    "window_staff": "13800000004",
-    "bureau_approver": "13800000005",
-    "admin": "13800000006",
-}
 PUBLIC = [
     "home:home",
     "home:committees",
@@ -46,7 +40,7 @@ def test_dashboard_shows_each_roles_own_section(as_role, role):
     page = response.content.decode()
     assert response.status_code == 200
     assert f'id="role-{role}"' in page
-    for other in DEMO_MOBILES:
+    for other in DEMO:
         if other != role:
             assert f'id="role-{other}"' not in page
 
@@ -69,7 +63,7 @@ def test_unit_review_page_only_for_department_reviewers_and_admin(as_role, role)
 @pytest.mark.parametrize("role", ROLES)
 def test_staff_actions_only_for_officer_and_admin(as_role, role):
     unit = Organization.objects.get(name="昆明市第一中学")
-    applicant = User.objects.get(mobile=DEMO_MOBILES["applicant"])
+    applicant = User.objects.get(mobile=DEMO["applicant"])
     for name in ["organizations:staff_unlock", "organizations:staff_reset_password"]:
         response = as_role(role).post(reverse(name, args=[unit.pk, applicant.pk]))
         expected = {"unit_hr": 302, "admin": 302, "anonymous": 302}.get(role, 404)
@@ -113,9 +107,7 @@ def test_admin_pages_are_in_chinese(as_role):
 
 @pytest.fixture
 def filed(demo):
-    from tests.workflow_helpers import submitted
-
-    return submitted("initial_recognition")
+    return at(State.UNIT_REVIEW, "initial_recognition")
 
 
 # Expected status per role for each page about one filed application of the demo applicant.

@@ -126,3 +126,80 @@ def test_an_import_inside_a_function_says_why():
 def test_the_checker_sees_a_cycle():
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set()}) == []
+
+
+# --- every test asserts something ----------------------------------------------------------------
+
+# A call whose name starts with one of these checks something (unittest's assertEqual, a mock's
+# assert_called_once_with, Playwright's expect(), the suite's own check_* helpers).
+CHECKING_CALLS = ("assert", "expect", "check")
+
+
+def checks_something(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether the function's own body asserts, expects an exception or warning, or calls a
+    checking function (helpers it calls are not followed)."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assert):
+            return True
+        if not isinstance(node, ast.Call):
+            continue
+        callee = node.func
+        if isinstance(callee, ast.Attribute):
+            name, owner = callee.attr, callee.value.id if isinstance(callee.value, ast.Name) else None
+        elif isinstance(callee, ast.Name):
+            name, owner = callee.id, None
+        else:
+            continue
+        if (owner == "pytest" and name in ("raises", "warns")) or name.startswith(CHECKING_CALLS):
+            return True
+    return False
+
+
+def unchecked_tests(source: str) -> list[str]:
+    return [
+        node.name
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.name.startswith("test")
+        and not checks_something(node)
+    ]
+
+
+def test_every_test_checks_something():
+    """A test that asserts nothing passes whatever the code does."""
+    offenders = [
+        f"{path.relative_to(ROOT)}::{name}"
+        for path in sorted((ROOT / "tests").rglob("test_*.py"))
+        for name in unchecked_tests(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == [], "tests that check nothing:\n" + "\n".join(offenders)
+
+
+def test_the_checker_sees_a_test_without_a_check():
+    source = """
+import pytest
+
+def test_asserts():
+    assert 1
+
+def test_raises():
+    with pytest.raises(ValueError):
+        int("x")
+
+def test_expects(page):
+    expect(page).to_have_url("/")
+
+def test_mock(sent):
+    sent.assert_called_once_with(1)
+
+def test_only_calls():
+    int("1")
+
+def test_only_a_query_budget(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        int("1")
+
+def helper():
+    pass
+"""
+    assert unchecked_tests(source) == ["test_only_calls", "test_only_a_query_budget"]

@@ -30,11 +30,10 @@ from tests.factories import UnitFactory, member
 from tests.test_certificates_helpers import (
     another_applicant,
     approved,
-    drive,
     issued,
     reissue_of,
 )
-from tests.workflow_helpers import submitted, user
+from tests.workflow_helpers import at, user
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +147,7 @@ def test_a_failed_render_is_recorded_and_retried_by_staff(demo, django_capture_o
 
 
 def test_no_certificate_before_approval(demo):
-    application = submitted("initial_recognition")
+    application = at(State.UNIT_REVIEW, "initial_recognition")
     assert tasks.issue_certificate.delay(application.pk).get() == "refused"
     job = DocumentJob.objects.get(key=f"certificate:{application.pk}")
     assert job.status == JobStatus.FAILED and "审批通过后" in job.error
@@ -290,7 +289,7 @@ def test_a_reprint_needs_a_reason_and_is_counted(demo, django_capture_on_commit_
 
 
 def test_printing_an_application_that_is_not_approved_is_refused(demo, client):
-    application = drive(submitted("initial_recognition"), until=State.BUREAU_APPROVAL)
+    application = at(State.BUREAU_APPROVAL, "initial_recognition")
     with pytest.raises(ValidationError, match="尚未审批通过"):
         services.print_batch_request(user=user("window_staff"), application_ids=[application.pk])
     client.force_login(user("window_staff"))
@@ -313,10 +312,8 @@ def test_printing_is_refused_outside_the_window_and_for_void_certificates(demo):
 
 
 def drive_other_region(applicant) -> Application:
-    """An application forced to approved, in a unit of a region no demo window serves."""
-    application = submitted("initial_recognition", applicant)
-    Application.objects.filter(pk=application.pk).update(state=State.APPROVED)
-    return Application.objects.get(pk=application.pk)
+    """An approved application, in a unit of a region no demo window serves."""
+    return approved(applicant=applicant)
 
 
 # --- hand-over ---------------------------------------------------------------------------------
@@ -349,9 +346,7 @@ def test_collected_in_person(demo, django_capture_on_commit_callbacks):
 
 
 def test_sent_by_express_as_the_applicant_chose(demo, django_capture_on_commit_callbacks):
-    application = submitted("initial_recognition")
-    Application.objects.filter(pk=application.pk).update(wants_express=True, express_address="昆明市五华区人民中路1号")
-    application = drive(Application.objects.get(pk=application.pk))
+    application = approved(wants_express=True, express_address="昆明市五华区人民中路1号")
     certificate = issued(application)
     print_batch(django_capture_on_commit_callbacks, [application])
     assert "等待快递寄出" in timeline_panel(application)

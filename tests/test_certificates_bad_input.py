@@ -6,12 +6,11 @@ it concerns, with nothing half-saved."""
 import pytest
 from django.urls import reverse
 
-from applications.models import Application
 from certificates import services
 from certificates.models import DocumentJob, DocumentKind, Handover, JobStatus, PrintLog
 from portal.organizations.models import Organization
-from tests.test_certificates_helpers import another_applicant, approved, drive, issued
-from tests.workflow_helpers import submitted, user
+from tests.test_certificates_helpers import another_applicant, approved, issued
+from tests.workflow_helpers import at, user
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +54,7 @@ def test_another_windows_or_a_missing_application_looks_the_same(demo, client):
     """Out of scope and not there get the same message: no hint which applications exist."""
     from tests.factories import UnitFactory, member
 
-    elsewhere = submitted("initial_recognition", member("applicant", UnitFactory()))
-    Application.objects.filter(pk=elsewhere.pk).update(state="approved")
+    elsewhere = approved(applicant=member("applicant", UnitFactory()))
     mine = approved()
     issued(mine)
     client.force_login(user("window_staff"))
@@ -87,7 +85,7 @@ def test_duplicates_are_printed_once_and_the_limit_holds(demo, client, settings,
 
 
 def test_not_approved_and_void_are_named_in_the_list(demo, client):
-    waiting = drive(submitted("initial_recognition", another_applicant("王芳")), until="bureau_approval")
+    waiting = at("bureau_approval", "initial_recognition", another_applicant("王芳"))
     ready = approved()
     issued(ready)
     client.force_login(user("window_staff"))
@@ -208,9 +206,7 @@ def test_a_second_hand_over_is_refused_visibly(client, ready_for_pickup):
 def test_express_needs_carrier_and_tracking_number_whatever_else_is_sent(
     demo, client, django_capture_on_commit_callbacks
 ):
-    application = submitted("initial_recognition")
-    Application.objects.filter(pk=application.pk).update(wants_express=True, express_address="昆明市五华区人民中路1号")
-    application = drive(Application.objects.get(pk=application.pk))
+    application = approved(wants_express=True, express_address="昆明市五华区人民中路1号")
     certificate = issued(application)
     printed(application, django_capture_on_commit_callbacks)
     client.force_login(user("window_staff"))
@@ -318,7 +314,7 @@ def test_an_overlong_query_or_token_is_refused_plainly(demo, client, settings):
 
 @pytest.mark.parametrize("role", ["window_staff", "admin"])
 def test_making_the_certificate_of_an_unapproved_application_says_why(demo, client, role):
-    application = drive(submitted("initial_recognition"), until="bureau_approval")
+    application = at("bureau_approval", "initial_recognition")
     client.force_login(user(role))
     response = client.post(reverse("certificates:issue_now", args=[application.pk]), follow=True)
     assert response.status_code == 200 and "申报尚未审批通过，不能制作证书。" in response.content.decode()

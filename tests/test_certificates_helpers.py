@@ -9,7 +9,7 @@ from pathlib import Path
 from applications.models import Application, State
 from portal.organizations.models import Organization
 from tests.factories import member
-from tests.workflow_helpers import step, submitted
+from tests.workflow_helpers import at, step
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "documents"
 
@@ -29,8 +29,9 @@ def drive(application: Application, until: str = State.APPROVED) -> Application:
     return application
 
 
-def approved(item_code: str = "initial_recognition", applicant=None) -> Application:
-    return drive(submitted(item_code, applicant))
+def approved(item_code: str = "initial_recognition", applicant=None, **fields) -> Application:
+    """Approved, with what filing and every review step would have left (its certificate not made yet)."""
+    return at(State.APPROVED, item_code, applicant, **fields)
 
 
 def another_applicant(real_name: str = "李秀英"):

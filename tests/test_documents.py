@@ -15,9 +15,8 @@ from certificates.models import DocumentJob, DocumentKind, JobStatus
 from portal.catalog.models import Committee
 from portal.organizations.models import Organization
 from reviews import services as review_services
-from tests.test_certificates_helpers import ARTIFACTS, another_applicant, approved, drive, issued, pdf_text, pdf_to_png
-from tests.test_workflow import conclude_notice
-from tests.workflow_helpers import step, submitted, user
+from tests.test_certificates_helpers import ARTIFACTS, another_applicant, approved, issued, pdf_text, pdf_to_png
+from tests.workflow_helpers import at, step, user
 
 pytestmark = pytest.mark.django_db
 
@@ -79,13 +78,13 @@ def test_acceptance_receipt(demo, tmp_path):
 
 
 def test_no_receipt_before_acceptance(demo):
-    application = submitted("initial_recognition")
+    application = at(State.UNIT_REVIEW, "initial_recognition")
     assert tasks.issue_acceptance_receipt.delay(application.pk).get() == "refused"
     assert DocumentJob.objects.get(key=f"receipt:{application.pk}").status == JobStatus.FAILED
 
 
 def test_application_form_is_a_preview_until_approved(demo, tmp_path, django_capture_on_commit_callbacks):
-    application = drive(submitted("initial_recognition"), until=State.BUREAU_APPROVAL)
+    application = at(State.BUREAU_APPROVAL, "initial_recognition")
     with django_capture_on_commit_callbacks(execute=True):
         preview = services.form_job_ensure(application=application, user=application.applicant)
     assert services.form_job_ensure(application=application, user=application.applicant) == preview  # same content
@@ -111,12 +110,7 @@ def test_application_form_is_a_preview_until_approved(demo, tmp_path, django_cap
 
 
 def evaluation_at_window(applicant=None) -> Application:
-    application = submitted("evaluation", applicant)
-    application = step(application, "unit_hr", "unit_recommend")
-    conclude_notice(application)
-    application = step(Application.objects.get(pk=application.pk), "unit_hr", "notice_recommend")
-    application = step(application, "dept_reviewer", "department_pass")
-    return step(application, "window_staff", "window_accept")
+    return at(State.BUREAU_APPROVAL, "evaluation", applicant)
 
 
 def test_roster_xlsx(demo, django_capture_on_commit_callbacks):
@@ -218,7 +212,7 @@ def test_the_form_asked_for_again_after_acceptance_shows_the_acceptance_number(
 ):
     """Printed for signing before the window accepted it, then again after: the header's 受理号 is
     the new one, not the earlier file's (the filed content itself did not change)."""
-    application = drive(submitted("initial_recognition"), until=State.WINDOW_INTAKE)
+    application = at(State.WINDOW_INTAKE, "initial_recognition")
     with django_capture_on_commit_callbacks(execute=True):
         before = services.form_job_ensure(application=application, user=application.applicant)
     assert "受理号" not in pdf_text(file_of(before), tmp_path)

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 
 from portal.core.identity import (
     mask_id_number,
+    normalize_mobile,
     parse_id_number,
     validate_credit_code,
     validate_mobile,
@@ -110,9 +111,13 @@ def test_credit_codes():
         validate_credit_code("91110000600037341I")
 
 
-@pytest.mark.parametrize("value", ["13800000001", "+86 138 0000 0001", "19912345678"])
-def test_valid_mobiles(value):
-    validate_mobile(value)
+@pytest.mark.parametrize(
+    ("value", "mobile"),
+    [("13800000001", "13800000001"), ("+86 138 0000 0001", "13800000001"), ("19912345678", "19912345678")],
+)
+def test_valid_mobiles(value, mobile):
+    assert validate_mobile(value) is None  # accepted: it raises for anything else
+    assert normalize_mobile(value) == mobile
 
 
 @pytest.mark.parametrize("value", ["12800000001", "1380000000", "0871-65310000"])

@@ -16,7 +16,7 @@ from django.utils import timezone
 from applications.models import Action, Application, State
 from reviews.models import UnitNotice
 from tests.factories import DepartmentFactory, UnitFactory, member
-from tests.workflow_helpers import submitted, user
+from tests.workflow_helpers import at, user
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def login(client, demo):
 
 @pytest.fixture
 def filed(demo):
-    return submitted("initial_recognition")
+    return at(State.UNIT_REVIEW, "initial_recognition")
 
 
 def expect(name, *, inside, applicant=404, admin=None):
@@ -254,9 +254,7 @@ def test_only_the_applicant_withdraws(login, filed, name):
 
 @pytest.fixture
 def at_committee(demo):
-    application = submitted("evaluation")
-    Application.objects.filter(pk=application.pk).update(state=State.COMMITTEE_REVIEW)
-    return Application.objects.get(pk=application.pk)
+    return at(State.COMMITTEE_REVIEW, "evaluation")
 
 
 @pytest.mark.parametrize("name", ["bureau_approver", "window_staff", "other_bureau_approver", "applicant"])
@@ -346,9 +344,7 @@ def test_an_application_id_that_does_not_exist_is_a_404(login, filed):
 
 
 def test_a_draft_is_invisible_to_reviewers(login, demo):
-    from tests.workflow_helpers import start
-
-    draft = start("initial_recognition")
+    draft = at(State.DRAFT, "initial_recognition")
     for name in [*IN_SCOPE_REVIEWERS, "admin"]:  # not even an admin opens someone's first draft
         client = login(name)
         assert client.get(reverse("reviews:detail", args=[draft.pk])).status_code == 404
@@ -364,14 +360,14 @@ def test_every_reviewers_queue_keeps_a_constant_number_of_queries(login, demo, n
     from django.test.utils import CaptureQueriesContext
 
     unit = user("unit_hr").memberships.get().organization
-    submitted("initial_recognition", member("applicant", unit))
+    at(State.UNIT_REVIEW, "initial_recognition", member("applicant", unit))
     client = login(name)
     url = reverse("reviews:queue")
     client.get(url, {"scope": "all"})
     with CaptureQueriesContext(connection) as before:
         client.get(url, {"scope": "all"})
     for _ in range(3):
-        submitted("mobile_confirmation", member("applicant", unit))
+        at(State.UNIT_REVIEW, "mobile_confirmation", member("applicant", unit))
     with CaptureQueriesContext(connection) as after:
         page = client.get(url, {"scope": "all"}).content.decode()
     assert page.count('id="application-') == 4
@@ -383,7 +379,7 @@ def test_a_row_changed_under_the_step_is_refused_not_a_500(demo, monkeypatch):
     lock (a write that bypassed the services): the step is refused and audited, nothing is saved."""
     from applications.workflow import services
 
-    application = submitted("initial_recognition")
+    application = at(State.UNIT_REVIEW, "initial_recognition")
     real = services.acting_membership
     meddled = []
 
@@ -408,7 +404,7 @@ def test_an_hr_officer_never_reviews_their_own_application(client, demo):
     from portal.organizations.models import Membership
 
     Membership.objects.create(user=officer, organization=unit, role="applicant")
-    own = submitted("initial_recognition", officer)
+    own = at(State.UNIT_REVIEW, "initial_recognition", officer)
     assert services.available_steps(officer, own) == []
     with pytest.raises(services.WorkflowRefused, match="不能审核本人的申报"):
         services.fire(application_id=own.pk, user=officer, step="unit_recommend", opinion="同意")

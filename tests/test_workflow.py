@@ -10,7 +10,7 @@ from applications.workflow import services
 from reviews import services as review_services
 from reviews.models import NoticeResult, UnitNotice
 from tests.factories import DepartmentFactory, UnitFactory, member
-from tests.workflow_helpers import step, submitted, user
+from tests.workflow_helpers import at, step, submitted, user
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_initial_recognition_skips_the_department(demo):
 
 @pytest.mark.parametrize("item_code", ["mobile_confirmation", "reissue"])
 def test_confirmation_and_reissue_pass_the_department(demo, item_code):
-    application = submitted(item_code)
+    application = at(State.UNIT_REVIEW, item_code)
     application = step(application, "unit_hr", "unit_recommend")
     assert application.state == State.DEPARTMENT_REVIEW
     application = step(application, "dept_reviewer", "department_pass")
@@ -74,7 +74,7 @@ def conclude_notice(application, result=NoticeResult.NO_OBJECTION):
 
 
 def test_evaluation_goes_through_notice_and_committee(demo):
-    application = submitted("evaluation")
+    application = at(State.UNIT_REVIEW, "evaluation")
     application = step(application, "unit_hr", "unit_recommend")
     assert application.state == State.UNIT_NOTICE
     # No recommendation upward before the notice has ended without objection.
@@ -107,8 +107,7 @@ def test_evaluation_goes_through_notice_and_committee(demo):
 
 
 def test_committee_majority_against_fails(demo):
-    application = submitted("evaluation")
-    Application.objects.filter(pk=application.pk).update(state=State.COMMITTEE_REVIEW)
+    application = at(State.COMMITTEE_REVIEW, "evaluation")
     application = review_services.committee_record(
         application_id=application.pk,
         user=user("bureau_approver"),
@@ -122,7 +121,7 @@ def test_committee_majority_against_fails(demo):
 
 @pytest.mark.parametrize("role", ["applicant", "dept_reviewer", "window_staff", "bureau_approver", "admin"])
 def test_wrong_roles_are_refused_and_audited(demo, role):
-    application = submitted("initial_recognition")
+    application = at(State.UNIT_REVIEW, "initial_recognition")
     with pytest.raises(services.WorkflowRefused, match="无权"):
         step(application, role, "unit_recommend")
     application.refresh_from_db()
@@ -132,7 +131,7 @@ def test_wrong_roles_are_refused_and_audited(demo, role):
 
 
 def test_officer_of_another_unit_is_refused(demo):
-    application = submitted("initial_recognition")
+    application = at(State.UNIT_REVIEW, "initial_recognition")
     stranger = member("unit_hr", UnitFactory())
     with pytest.raises(services.WorkflowRefused):
         services.fire(application_id=application.pk, user=stranger, step="unit_recommend", opinion="x")
@@ -145,13 +144,13 @@ def test_officer_of_another_unit_is_refused(demo):
 def test_opinion_is_required(demo):
     from django.core.exceptions import ValidationError
 
-    application = submitted("initial_recognition")
+    application = at(State.UNIT_REVIEW, "initial_recognition")
     with pytest.raises(ValidationError):
         step(application, "unit_hr", "unit_recommend", opinion="  ")
 
 
 def test_stale_state_is_refused_with_the_current_state(demo):
-    application = submitted("initial_recognition")
+    application = at(State.UNIT_REVIEW, "initial_recognition")
     step(application, "unit_hr", "unit_recommend")
     with pytest.raises(services.WorkflowRefused, match="已由他人处理") as refusal:
         services.fire(
@@ -167,8 +166,7 @@ def test_stale_state_is_refused_with_the_current_state(demo):
 def test_return_goes_back_to_the_returning_stage_after_resubmission(demo):
     from applications import services as filing
 
-    application = submitted("mobile_confirmation")
-    application = step(application, "unit_hr", "unit_recommend")
+    application = at(State.DEPARTMENT_REVIEW, "mobile_confirmation")
     application = step(application, "dept_reviewer", "return_for_changes", "请补充调动证明")
     assert application.state == State.RETURNED and application.is_editable
     application, submitted_now = filing.application_submit(application=application, user=application.applicant)
@@ -179,7 +177,7 @@ def test_return_goes_back_to_the_returning_stage_after_resubmission(demo):
 def test_reset_goes_back_to_the_start(demo):
     from applications import services as filing
 
-    application = submitted("initial_recognition")
+    application = at(State.UNIT_REVIEW, "initial_recognition")
     application = step(application, "unit_hr", "reset", "单位选择错误，请重新申报")
     assert application.state == State.DRAFT and application.return_count == 1
     application, _ = filing.application_submit(application=application, user=application.applicant)
@@ -190,7 +188,7 @@ def test_returns_and_resets_are_limited_to_four(demo, settings):
     from applications import services as filing
 
     assert settings.WORKFLOW_RETURN_LIMIT == 4
-    application = submitted("initial_recognition")
+    application = at(State.UNIT_REVIEW, "initial_recognition")
     for _ in range(4):
         application = step(application, "unit_hr", "return_for_changes", "再改")
         application, _ = filing.application_submit(application=application, user=application.applicant)
@@ -204,7 +202,7 @@ def test_returns_and_resets_are_limited_to_four(demo, settings):
 def test_three_returns_of_the_units_recommendation_end_the_year(demo, settings):
     from applications import services as filing
 
-    application = step(submitted("mobile_confirmation"), "unit_hr", "unit_recommend")
+    application = at(State.DEPARTMENT_REVIEW, "mobile_confirmation")
     for _ in range(3):
         application = step(application, "dept_reviewer", "return_for_changes", "仍不符合要求")
         if application.upper_return_count < 3:
@@ -228,15 +226,14 @@ def test_acceptance_numbers_are_sequential_per_window_and_year(demo):
     numbers = []
     for _ in range(3):
         applicant = member("applicant", user("unit_hr").memberships.get().organization)
-        application = submitted("initial_recognition", applicant)
-        application = step(application, "unit_hr", "unit_recommend")
+        application = at(State.WINDOW_INTAKE, "initial_recognition", applicant)
         numbers.append(step(application, "window_staff", "window_accept").acceptance_number)
     sequence = [int(n[-7:]) for n in numbers]
     assert sequence == list(range(sequence[0], sequence[0] + 3))
 
 
 def test_withdraw_by_the_applicant_only(demo):
-    application = submitted("initial_recognition")
+    application = at(State.UNIT_REVIEW, "initial_recognition")
     with pytest.raises(services.WorkflowRefused):
         services.application_withdraw(application_id=application.pk, user=user("unit_hr"), reason="")
     application = services.application_withdraw(
@@ -248,7 +245,7 @@ def test_withdraw_by_the_applicant_only(demo):
 def test_records_are_append_only(demo):
     from django.core.exceptions import ValidationError
 
-    application = submitted("initial_recognition")
+    application = at(State.UNIT_REVIEW, "initial_recognition")
     record = application.records.first()
     record.opinion = "changed"
     with pytest.raises(ValidationError):
@@ -263,7 +260,7 @@ def test_records_are_append_only(demo):
 
 
 def test_queue_is_scoped_and_buttons_match_transitions(client, demo):
-    application = submitted("initial_recognition")
+    application = at(State.UNIT_REVIEW, "initial_recognition")
     client.force_login(user("unit_hr"))
     page = client.get(reverse("reviews:queue")).content.decode()
     assert f'id="application-{application.pk}"' in page
@@ -288,7 +285,7 @@ def test_queue_is_scoped_and_buttons_match_transitions(client, demo):
 
 
 def test_decide_through_the_page_and_replay_is_refused(client, demo):
-    application = submitted("initial_recognition")
+    application = at(State.UNIT_REVIEW, "initial_recognition")
     client.force_login(user("unit_hr"))
     url = reverse("reviews:decide", args=[application.pk])
     data = {"step": "unit_recommend", "opinion": "同意推荐", "expected_state": "unit_review"}
@@ -303,7 +300,7 @@ def test_decide_through_the_page_and_replay_is_refused(client, demo):
 
 def test_batch_pass_audits_each(client, demo):
     unit = user("unit_hr").memberships.get().organization
-    applications = [submitted("initial_recognition", member("applicant", unit)) for _ in range(3)]
+    applications = [at(State.UNIT_REVIEW, "initial_recognition", member("applicant", unit)) for _ in range(3)]
     client.force_login(user("unit_hr"))
     client.post(reverse("reviews:batch"), {"application": [a.pk for a in applications], "opinion": "同意"})
     for application in applications:
@@ -317,13 +314,13 @@ def test_queue_queries_do_not_grow(client, demo):
     from django.test.utils import CaptureQueriesContext
 
     unit = user("unit_hr").memberships.get().organization
-    submitted("initial_recognition", member("applicant", unit))
+    at(State.UNIT_REVIEW, "initial_recognition", member("applicant", unit))
     client.force_login(user("unit_hr"))
     client.get(reverse("reviews:queue"))
     with CaptureQueriesContext(connection) as before:
         client.get(reverse("reviews:queue"))
     for _ in range(4):
-        submitted("initial_recognition", member("applicant", unit))
+        at(State.UNIT_REVIEW, "initial_recognition", member("applicant", unit))
     with CaptureQueriesContext(connection) as after:
         page = client.get(reverse("reviews:queue")).content.decode()
     assert page.count('id="application-') == 5
@@ -331,8 +328,7 @@ def test_queue_queries_do_not_grow(client, demo):
 
 
 def test_applicant_timeline_shows_labels_and_opinions(client, demo):
-    application = submitted("mobile_confirmation")
-    application = step(application, "unit_hr", "unit_recommend", "同意")
+    application = at(State.DEPARTMENT_REVIEW, "mobile_confirmation")
     step(application, "dept_reviewer", "return_for_changes", "请补充调动证明")
     client.force_login(application.applicant)
     page = client.get(reverse("applications:timeline", args=[application.pk])).content.decode()
@@ -352,7 +348,7 @@ def test_workflow_diagram_for_admins(client, demo):
 
 
 def test_reviewer_can_download_materials_in_scope_only(client, demo):
-    application = submitted("initial_recognition")
+    application = at(State.UNIT_REVIEW, "initial_recognition")
     material = application.materials.first()
     url = reverse("applications:material_download", args=[application.pk, material.pk])
     client.force_login(user("unit_hr"))
@@ -364,7 +360,7 @@ def test_reviewer_can_download_materials_in_scope_only(client, demo):
 def test_applicant_is_notified_after_commit(demo, django_capture_on_commit_callbacks):
     from portal.notifications.models import SmsMessage
 
-    application = submitted("initial_recognition")
+    application = at(State.UNIT_REVIEW, "initial_recognition")
     with django_capture_on_commit_callbacks(execute=True):
         step(application, "unit_hr", "return_for_changes", "请补充学历证明")
     message = SmsMessage.objects.get(purpose="workflow_returned")
@@ -412,24 +408,18 @@ def test_changing_an_items_route_changes_where_new_applications_go(demo):
 
 
 @pytest.mark.parametrize(
-    ("item_code", "path", "returner"),
+    ("item_code", "state", "returner"),
     [
-        ("initial_recognition", [("unit_hr", "unit_recommend")], "window_staff"),
-        (
-            "initial_recognition",
-            [("unit_hr", "unit_recommend"), ("window_staff", "window_accept")],
-            "bureau_approver",
-        ),
-        ("mobile_confirmation", [], "unit_hr"),
+        ("initial_recognition", State.WINDOW_INTAKE, "window_staff"),
+        ("initial_recognition", State.BUREAU_APPROVAL, "bureau_approver"),
+        ("mobile_confirmation", State.UNIT_REVIEW, "unit_hr"),
     ],
     ids=["window", "bureau", "unit"],
 )
-def test_every_stage_gets_back_what_it_returned(demo, item_code, path, returner):
+def test_every_stage_gets_back_what_it_returned(demo, item_code, state, returner):
     from applications import services as filing
 
-    application = submitted(item_code)
-    for role, name in path:
-        application = step(application, role, name)
+    application = at(state, item_code)
     stage = application.state
     application = step(application, returner, "return_for_changes", "请修改")
     assert application.returned_from == stage
@@ -444,7 +434,7 @@ def test_every_stage_gets_back_what_it_returned(demo, item_code, path, returner)
 def test_a_return_during_the_notice_needs_a_new_notice(demo):
     from applications import services as filing
 
-    application = step(submitted("evaluation"), "unit_hr", "unit_recommend")
+    application = at(State.UNIT_NOTICE, "evaluation")
     conclude_notice(application)
     application = step(Application.objects.get(pk=application.pk), "unit_hr", "return_for_changes", "请补充")
     application, _ = filing.application_submit(application=application, user=application.applicant)

@@ -123,9 +123,14 @@ def test_table_rows_override_the_library():
 def test_the_holiday_table_is_read_once_per_call(django_assert_num_queries):
     Holiday.objects.create(date=D(2027, 1, 1), is_workday=False, name="元旦")
     with django_assert_num_queries(1):
-        add_working_days(D(2025, 9, 1), 60)
+        autumn = add_working_days(D(2025, 9, 1), 60)
     with django_assert_num_queries(1):
-        add_working_days(D(2030, 1, 1), 40)
+        later = add_working_days(D(2030, 1, 1), 40)
+    # One read each, and still the whole answer: the National Day holiday is skipped, and 2030 (in
+    # neither the library nor the table) is counted by weekdays, with a warning.
+    assert len(autumn.days_counted) == 60 and D(2025, 10, 1) not in autumn.days_counted
+    assert len(later.days_counted) == 40 and all(day.weekday() < 5 for day in later.days_counted)
+    assert later.warnings and "2030" in later.warnings[0]
 
 
 def test_at_least_one_day():

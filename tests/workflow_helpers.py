@@ -3,18 +3,14 @@
 from applications import services as filing
 from applications.models import Application
 from applications.workflow import services
+from home.demo import ACCOUNTS
 from portal.accounts.models import User
 from portal.catalog.models import Item, Level, Series, TitleName
+from tests.factories import ApplicationFactory
 from tests.filing_helpers import fill_everything, teacher_evaluation
 
-DEMO = {
-    "applicant": "13800000001",
-    "unit_hr": "13800000002",
-    "dept_reviewer": "13800000003",
-    "window_staff": "13800000004",
-    "bureau_approver": "13800000005",
-    "admin": "13800000006",
-}
+# The demo accounts' mobiles by role, as the demo data defines them.
+DEMO = {str(account.role): account.mobile for account in ACCOUNTS}
 
 
 def user(role) -> User:
@@ -37,6 +33,12 @@ def submitted(item_code: str, applicant=None) -> Application:
     application = fill_everything(start(item_code, applicant))
     application, _ = filing.application_submit(application=application, user=application.applicant)
     return application
+
+
+def at(state: str, item_code: str, applicant=None, **fields) -> Application:
+    """An application of the demo applicant (or `applicant`) in `state`, built by the factory with
+    what filing and the steps before would have left (for tests that do not test filing itself)."""
+    return ApplicationFactory(state=state, item_code=item_code, applicant=applicant or user("applicant"), **fields)
 
 
 def step(application, role, name, opinion="同意", **kwargs) -> Application:

@@ -7,17 +7,8 @@ from playwright.sync_api import expect
 
 from certificates import services, tasks
 from certificates.models import DocumentJob, DocumentKind
+from tests.e2e.helpers import login
 from tests.test_certificates_helpers import another_applicant, approved, issued, reissue_of
-
-PASSWORD = "Zhicheng@2026"
-
-
-def login(page, site, username):
-    page.goto(f"{site}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).not_to_have_url(f"{site}/accounts/login/")
 
 
 def test_print_verify_and_reissue(page, browser, site, demo, shot, request):

@@ -7,16 +7,8 @@ from playwright.sync_api import expect
 
 from applications.models import Application, State
 from portal.catalog.models import ApplicationWindow
+from tests.e2e.helpers import login
 from tests.filing_helpers import fill_everything, pdf_bytes, png_bytes, teacher_evaluation
-
-PASSWORD = "Zhicheng@2026"
-
-
-def login(page, site, username):
-    page.goto(f"{site}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
 
 
 def open_section(page, label):

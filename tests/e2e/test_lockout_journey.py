@@ -4,27 +4,22 @@ import re
 
 from playwright.sync_api import expect
 
-
-def login(page, site, username, password):
-    page.goto(f"{site}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
+from tests.e2e.helpers import login
 
 
 def test_lockout_and_unlock_by_unit_officer(page, site, demo, shot):
     applicant = demo["applicant"]
     for attempt in range(2):
-        login(page, site, applicant.mobile, f"wrong-{attempt}")
+        login(page, site, applicant.mobile, f"wrong-{attempt}", succeeds=False)
         expect(page.locator(".alert.error")).to_contain_text("账号或密码不正确")
     shot("wrong-password")
-    login(page, site, applicant.id_number, "wrong-3")
+    login(page, site, applicant.id_number, "wrong-3", succeeds=False)
     expect(page.locator("#locked-message")).to_contain_text("已被锁定")
     shot("locked")
-    login(page, site, applicant.mobile, "Zhicheng@2026")
+    login(page, site, applicant.mobile, succeeds=False)  # the right password, but locked
     expect(page.locator("#locked-message")).to_be_visible()
 
-    login(page, site, demo["unit_hr"].mobile, "Zhicheng@2026")
+    login(page, site, demo["unit_hr"].mobile)
     expect(page.locator("#role-unit_hr")).to_contain_text("被锁定账号")
     page.get_by_role("link", name="人员管理").click()
     row = page.locator("tr", has_text=applicant.real_name)
@@ -36,7 +31,7 @@ def test_lockout_and_unlock_by_unit_officer(page, site, demo, shot):
     shot("staff-unlocked")
     page.click("text=退出")
 
-    login(page, site, applicant.mobile, "Zhicheng@2026")
+    login(page, site, applicant.mobile)
     expect(page).to_have_url(re.compile(r"/home/$"))
     shot("applicant-home")
 

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from portal.core.identity import with_check_digit, with_credit_check
 from portal.organizations.models import Organization, OrgStatus
+from tests.e2e.helpers import login
 
 
 def test_unit_registers_department_approves_applicant_joins(page, site, demo, shot, phone):
@@ -59,10 +60,7 @@ def test_unit_registers_department_approves_applicant_joins(page, site, demo, sh
     shot("applicant-unit-pending")
 
     # 3. The department reviewer logs in and approves.
-    page.goto(f"{site}/accounts/login/")
-    page.fill("#id_username", demo["dept_reviewer"].mobile)
-    page.fill("#id_password", "Zhicheng@2026")
-    page.click("button[type=submit]")
+    login(page, site, demo["dept_reviewer"].mobile)
     expect(page.locator("#role-dept_reviewer")).to_contain_text("待审核单位注册 1 个")
     shot("department-dashboard")
     page.get_by_role("link", name="审核单位注册").click()
@@ -96,9 +94,7 @@ def test_unit_registers_department_approves_applicant_joins(page, site, demo, sh
     shot("applicant-registered")
 
     # 5. …logs in with the ID number and lands on their home, in their unit.
-    page.fill("#id_username", applicant_id)
-    page.fill("#id_password", "Qiuju#2026x")
-    page.click("button[type=submit]")
+    login(page, site, applicant_id, "Qiuju#2026x")
     expect(page).to_have_url(re.compile(r"/home/$"))
     expect(page.locator("h1")).to_contain_text("黄申报")
     expect(page.locator("#role-applicant")).to_contain_text("昆明市五华区春城实验学校")

@@ -1,28 +1,16 @@
 """Each route through the real UI, every stage by its own user (DOMAIN §2)."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from applications.models import Application, State
+from tests.e2e.helpers import login
 from tests.filing_helpers import fill_everything
 from tests.workflow_helpers import DEMO, start
 
-PASSWORD = "Zhicheng@2026"
-
-
-def login(page, site, role):
-    page.context.clear_cookies()
-    page.goto(f"{site}/accounts/login/")
-    page.fill("#id_username", DEMO[role])
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/home/$"))
-
 
 def applicant_submits(page, site, application):
-    login(page, site, "applicant")
+    login(page, site, DEMO["applicant"])
     page.goto(f"{site}/applications/{application.pk}/checklist/")
     expect(page.locator("#complete")).to_be_visible()
     page.get_by_role("button", name="提交申报").click()
@@ -31,7 +19,7 @@ def applicant_submits(page, site, application):
 
 def review(page, site, role, application, button, opinion, shot=None):
     """Log in as `role`, find the application in the queue, and decide with an opinion."""
-    login(page, site, role)
+    login(page, site, DEMO[role])
     page.get_by_role("link", name="审核工作", exact=True).click()
     page.locator(f"#application-{application.pk} a").first.click()
     expect(page.locator("#decision")).to_be_visible()
@@ -43,7 +31,7 @@ def review(page, site, role, application, button, opinion, shot=None):
 
 
 def applicant_sees(page, site, application, label, *opinions):
-    login(page, site, "applicant")
+    login(page, site, DEMO["applicant"])
     page.goto(f"{site}/applications/{application.pk}/timeline/")
     expect(page.locator("#where")).to_contain_text(label)
     for opinion in opinions:
@@ -119,7 +107,7 @@ def test_evaluation_route_with_public_notice_and_committee(page, site, demo, sho
     UnitNotice.objects.filter(pk=notice.pk).update(
         start_date=today - datetime.timedelta(days=12), end_date=today - datetime.timedelta(days=3)
     )
-    login(page, site, "unit_hr")
+    login(page, site, DEMO["unit_hr"])
     page.goto(f"{site}/reviews/notices/{notice.pk}/")
     page.check("input[name=result][value=no_objection]")
     shot("notice-conclude")
