@@ -6,7 +6,8 @@ from django.urls import reverse
 from portal.accounts.models import User
 from portal.organizations.models import Organization, OrgStatus
 from tests.factories import UnitFactory
-from tests.test_access_matrix import DEMO_MOBILES, ROLES
+from tests.test_access_matrix import ROLES
+from tests.workflow_helpers import DEMO as DEMO_MOBILES
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,9 @@ from playwright.sync_api import expect
 
 from portal.accounts.models import User
 from portal.organizations.models import Membership, Role
-from tests.e2e.test_review_journeys import login
+from tests.e2e.helpers import login
 from tests.filing_helpers import teacher_evaluation
+from tests.workflow_helpers import DEMO
 
 
 def test_language_switcher_submits_on_change(page, site):
@@ -23,7 +24,7 @@ def test_language_switcher_submits_on_change(page, site):
 def test_removing_a_person_asks_first(page, site, demo):
     applicant = User.objects.get(id_number=demo["applicant"].id_number)
     unit = Membership.objects.get(user=applicant, role=Role.APPLICANT).organization
-    login(page, site, "unit_hr")
+    login(page, site, DEMO["unit_hr"])
     page.goto(f"{site}/units/{unit.pk}/staff/")
     row = page.locator(f"#staff-{applicant.pk}")
     questions = []
@@ -47,7 +48,7 @@ def test_removing_a_person_asks_first(page, site, demo):
 
 def test_a_second_save_within_seconds_is_dropped(page, site, demo):
     application = teacher_evaluation(User.objects.get(id_number=demo["applicant"].id_number))
-    login(page, site, "applicant")
+    login(page, site, DEMO["applicant"])
     page.goto(f"{site}/applications/{application.pk}/section/exams/")
     page.get_by_role("button", name="增加一条").click()
     page.fill("#id_exams-0-name", "职称外语")
