@@ -124,3 +124,29 @@ def test_valid_mobiles(value, mobile):
 def test_invalid_mobiles(value):
     with pytest.raises(ValidationError, match="11位"):
         validate_mobile(value)
+
+
+@pytest.mark.parametrize(
+    "first17",
+    [
+        "N2530102MA6K12345",  # 农业农村: a village collective economic organisation (N2)
+        "Y1530102MA6K12345",  # 其他登记管理部门
+        "A1110000MA0012345",  # 中央军委改革和编制办公室
+        "51530100MJY123456",  # 民政: a social organisation
+    ],
+)
+def test_credit_codes_of_letter_registration_authorities_are_valid(first17):
+    validate_credit_code(with_credit_check(first17))
+
+
+@pytest.mark.parametrize(
+    ("code", "names"),
+    [
+        ("X2530102MA6K12345", "第1位"),  # no registration authority X
+        ("N25301A2MA6K12345", "第3至8位"),  # the region code is digits
+    ],
+)
+def test_a_malformed_credit_code_names_the_position(code, names):
+    with pytest.raises(ValidationError) as error:
+        validate_credit_code(with_credit_check(code))
+    assert names in error.value.messages[0]

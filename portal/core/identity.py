@@ -85,22 +85,37 @@ def normalize_credit_code(value: str) -> str:
     return _compact(value)
 
 
+# GB 32100-2015: position 1 is the registering authority (1 机构编制, 2 外交, 3 司法行政, 4 文化,
+# 5 民政, 6 旅游, 7 宗教, 8 工会, 9 市场监管, A 中央军委改革和编制办公室, N 农业农村, Y 其他), 2 the
+# kind of organisation, 3–8 the region code (digits), 9–17 the organisation code, 18 the check
+# character. python-stdnum's uscc.validate wants digits in 1–8, so it refuses the letter
+# authorities (village collectives are N…); only its check-character computation is used.
+CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_AUTHORITIES = "123456789ANY"
+
+
 def validate_credit_code(value: str) -> None:
     code = normalize_credit_code(value)
-    if not code.isascii():
+    if not code.isascii() or any(c not in CREDIT_ALPHABET for c in code):
         raise ValidationError(
             _("统一社会信用代码格式不正确（应由数字和除I、O、Z、S、V以外的大写字母组成）。"), code="format"
         )
     if len(code) != 18:
         raise ValidationError(_("统一社会信用代码应为18位，当前为%(n)d位。"), code="length", params={"n": len(code)})
-    try:
-        uscc.validate(code)
-    except stdnum_errors.InvalidChecksum:
-        raise ValidationError(_("统一社会信用代码校验位不正确，请核对后重新输入。"), code="checksum") from None
-    except stdnum_errors.ValidationError:
+    if code[0] not in CREDIT_AUTHORITIES:
         raise ValidationError(
-            _("统一社会信用代码格式不正确（应由数字和除I、O、Z、S、V以外的大写字母组成）。"), code="format"
-        ) from None
+            _("统一社会信用代码第1位（登记管理部门代码）应为1至9或A、N、Y，当前为“%(c)s”。"),
+            code="authority",
+            params={"c": code[0]},
+        )
+    if not code[2:8].isdigit():
+        raise ValidationError(
+            _("统一社会信用代码第3至8位（登记管理机关行政区划码）应为数字，当前为“%(part)s”。"),
+            code="region",
+            params={"part": code[2:8]},
+        )
+    if code[-1] != uscc.calc_check_digit(code[:17]):
+        raise ValidationError(_("统一社会信用代码校验位不正确，请核对后重新输入。"), code="checksum")
 
 
 # A mobile number may be typed as "+86 138-1234-5678" or "(86)13812345678", nothing else.
