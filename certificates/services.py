@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from applications.ids import parse_application_ids
 from applications.labels import applicant_label
 from applications.models import Application, State
+from portal.catalog.stages import Stage
 from portal.notifications.services import in_site_language, notify
 from portal.organizations.models import Organization, OrgKind
 from portal.organizations.permissions import is_admin
@@ -124,6 +125,9 @@ def certificate_issue(*, application_id: int) -> Certificate:
             raise CertificateRefused(
                 _("申报当前状态为“%(s)s”，审批通过后才能制作证书。") % {"s": application.get_state_display()}
             )
+        if Stage.BUREAU_APPROVAL not in (application.route or []):
+            # A route configured without the approving authority cannot end in a certificate.
+            raise CertificateRefused(_("该申报的办理环节中没有人才主管部门审核批准，不能制作证书。"))
         authority = issuing_authority_for(application)
         today = timezone.localdate()
         serial = _next_serial(authority, today.year)

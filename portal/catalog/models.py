@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .stages import STAGE_ORDER, Stage
 
+# Every route passes the single window (acceptance) and the approving authority (the talent
+# bureau): without them no lawful certificate can be issued (人社部令第40号; DOMAIN §5).
+REQUIRED_STAGES = (Stage.WINDOW_INTAKE, Stage.BUREAU_APPROVAL)
+
 
 class Level(models.Model):
     """员级 < 助理级 < 中级 < 副高级 < 正高级."""
@@ -132,6 +136,23 @@ class Item(models.Model):
         if unknown:
             raise ValidationError({"stages": _("未知的办理环节：%(s)s") % {"s": "、".join(unknown)}})
         self.stages = sorted(set(self.stages or []), key=STAGE_ORDER.index)
+        missing = [stage for stage in REQUIRED_STAGES if stage not in self.stages]
+        if missing:
+            labels = dict(Stage.choices)
+            raise ValidationError(
+                {
+                    "stages": _(
+                        "办理环节必须包含%(missing)s：每份申报都须经单一窗口受理，并由人才主管部门审核批准后才能发证。"
+                    )
+                    % {"missing": "、".join(str(labels[s]) for s in missing)}
+                }
+            )
+        if self.needs_committee != (Stage.COMMITTEE_REVIEW in self.stages):
+            raise ValidationError(
+                {
+                    "stages": _("须评委会评审的事项必须包含“评委会评审”环节，不须评审的事项不能包含该环节。"),
+                }
+            )
 
     @property
     def stage_labels(self) -> list[str]:
