@@ -136,7 +136,10 @@ def test_invalid_mobiles(value):
     ],
 )
 def test_credit_codes_of_letter_registration_authorities_are_valid(first17):
-    validate_credit_code(with_credit_check(first17))
+    code = with_credit_check(first17)
+    assert validate_credit_code(code) is None  # accepted: raises ValidationError otherwise
+    with pytest.raises(ValidationError, match="校验位"):  # and the check character still counts
+        validate_credit_code(first17 + ("0" if code[-1] != "0" else "1"))
 
 
 @pytest.mark.parametrize(
