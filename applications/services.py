@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from portal.catalog.deadlines import format_deadline
 from portal.catalog.models import ApplicationWindow, Committee, CommitteeGrade, Item, Level, Series, TitleName
 from portal.organizations.selectors import applicant_unit
 
@@ -393,7 +394,7 @@ def application_submit(*, application: Application, user, moment=None) -> tuple[
             if not window.is_open(moment):
                 problems.append(
                     _("申报时间已截止（%(t)s），网上申报系统关闭后不再开放，草稿可继续查看但不能提交。")
-                    % {"t": timezone.localtime(window.closes_at).strftime("%Y-%m-%d %H:%M")}
+                    % {"t": format_deadline(window.closes_at)}
                 )
         elif locked.item.needs_committee:
             problems.append(_("该评审委员会当前不在申报时间内。"))

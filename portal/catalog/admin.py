@@ -1,9 +1,11 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.admin_widgets import SafeAutocompleteMixin
 
+from .deadlines import ClosingTimeField, format_deadline
 from .models import (
     STAGE_ORDER,
     ApplicationWindow,
@@ -15,6 +17,7 @@ from .models import (
     Stage,
     TitleName,
 )
+from .services import window_close_now
 
 
 @admin.register(Level)
@@ -104,9 +107,39 @@ class MaterialRequirementAdmin(admin.ModelAdmin):
     list_select_related = ["item", "series"]
 
 
+class ApplicationWindowForm(forms.ModelForm):
+    closes_at = ClosingTimeField(
+        label=_("截止时间"), help_text=_("可填写24:00，表示当天结束；窗口截止后不能推迟，只能提前截止。")
+    )
+
+    class Meta:
+        model = ApplicationWindow
+        fields = ["name", "committee", "item", "year", "opens_at", "closes_at"]
+
+
 @admin.register(ApplicationWindow)
 class ApplicationWindowAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
-    list_display = ["name", "committee", "item", "year", "opens_at", "closes_at"]
+    form = ApplicationWindowForm
+    list_display = ["name", "committee", "item", "year", "opens_at", "deadline"]
+    actions = ["close_now"]
+
+    @admin.display(description=_("截止时间"), ordering="closes_at")
+    def deadline(self, obj):
+        return format_deadline(obj.closes_at)
+
+    @admin.action(description=_("立即截止所选的开放窗口"))
+    def close_now(self, request, queryset):
+        closed = 0
+        for window in queryset:
+            try:
+                window_close_now(window_id=window.pk)
+            except ValidationError as error:
+                self.message_user(request, error.messages[0], messages.WARNING)
+            else:
+                closed += 1
+        if closed:
+            self.message_user(request, _("已截止 %(n)d 个窗口。") % {"n": closed}, messages.SUCCESS)
+
     list_filter = ["year", "item"]
     search_fields = ["name", "committee__name"]
     autocomplete_fields = ["committee"]

@@ -237,6 +237,21 @@ class ApplicationWindow(models.Model):
             raise ValidationError({"closes_at": _("截止时间必须晚于开始时间。")})
         if not self.committee_id and not self.item_id:
             raise ValidationError(_("请选择评委会或事项。"))
+        closed_at = (
+            ApplicationWindow.objects.filter(pk=self.pk).values_list("closes_at", flat=True).first()
+            if self.pk
+            else None
+        )
+        if closed_at and closed_at <= timezone.now() and self.closes_at and self.closes_at > closed_at:
+            # Kunming: 网络申报系统一旦关闭后，无法重新开通. Applicants who missed it were told so.
+            raise ValidationError(
+                {
+                    "closes_at": _(
+                        "该窗口已于%(t)s截止。网上申报一旦关闭不再重新开放，不能推迟截止时间；如需再次受理，请新建申报时间窗口。"
+                    )
+                    % {"t": timezone.localtime(closed_at).strftime("%Y-%m-%d %H:%M")}
+                }
+            )
 
     def is_open(self, moment=None) -> bool:
         moment = moment or timezone.now()
