@@ -6,6 +6,7 @@ import itertools
 
 import factory
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone
 
 from applications import eligibility
@@ -237,6 +238,13 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
+        # One transaction, as the services it imitates run in: the acceptance counter is locked
+        # with select_for_update, which tests on a real database (transactional_db) need.
+        with transaction.atomic():
+            return cls._create_in_transaction(model_class, **kwargs)
+
+    @classmethod
+    def _create_in_transaction(cls, model_class, **kwargs):
         state = kwargs.pop("state")
         stops = {key: kwargs.pop(key) for key in ("return_stage", "fail_stage", "withdraw_stage")}
         filled = kwargs.pop("filled")
