@@ -456,3 +456,24 @@ class WorkFormSet(RowsFormSet):
                 )
             if end and start < end:
                 form.add_error("start_date", _("与上一段经历（%(e)s结束）时间重叠。") % {"e": end.isoformat()})
+
+
+class MaterialUploadForm(forms.Form):
+    """One slot's upload (with `requirement`) or an extra material (with `name`)."""
+
+    requirement = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(required=False, max_length=200, strip=True)
+    # Size, emptiness and type are the service's checks, so all messages come from one place.
+    file = forms.FileField(allow_empty_file=True, error_messages={"required": _("请选择要上传的文件。")})
+
+    def __init__(self, *args, requirements=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.requirements = {r.pk: r for r in requirements}
+
+    def clean_requirement(self):
+        pk = self.cleaned_data.get("requirement")
+        if pk is None:
+            return None
+        if pk not in self.requirements:
+            raise ValidationError("unknown requirement", code="unknown_requirement")
+        return self.requirements[pk]

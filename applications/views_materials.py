@@ -6,7 +6,6 @@ gets a 404 whatever they ask for; changes further need `can_edit_application`.
 
 from dataclasses import dataclass
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,37 +13,16 @@ from django.http import FileResponse, Http404, HttpResponseBadRequest, HttpRespo
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import materials as services
 from . import services as filing
+from .forms import MaterialUploadForm
 from .models import Material
 from .navigation import nav_links
 from .permissions import can_edit_application
 from .selectors import application_for
-
-
-class MaterialUploadForm(forms.Form):
-    """One slot's upload (with `requirement`) or an extra material (with `name`)."""
-
-    requirement = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    name = forms.CharField(required=False, max_length=200, strip=True)
-    # Size, emptiness and type are the service's checks, so all messages come from one place.
-    file = forms.FileField(allow_empty_file=True, error_messages={"required": gettext_lazy("请选择要上传的文件。")})
-
-    def __init__(self, *args, requirements=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.requirements = {r.pk: r for r in requirements}
-
-    def clean_requirement(self):
-        pk = self.cleaned_data.get("requirement")
-        if pk is None:
-            return None
-        if pk not in self.requirements:
-            raise ValidationError("unknown requirement", code="unknown_requirement")
-        return self.requirements[pk]
 
 
 @dataclass(frozen=True)

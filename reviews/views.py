@@ -4,7 +4,6 @@ applicant's timeline. Every page is scoped: outside a reviewer's scope an applic
 import shutil
 import subprocess
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,10 +11,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from applications.ids import parse_application_ids
 from applications.labels import applicant_label
 from applications.models import Application, State
 from applications.sections import labelled_content
@@ -23,31 +20,15 @@ from applications.selectors import application_history
 from applications.workflow import services as workflow
 from applications.workflow.permissions import can_view_as_reviewer
 from applications.workflow.steps import STEPS
-from portal.catalog.models import Item, Series, TitleName
+from portal.catalog.models import Item
 from portal.core.forms import add_validation_errors
-from portal.core.identity import parse_id_number, validate_mobile
-from portal.organizations.forms import UnitLookupField
 from portal.organizations.models import Role
 from portal.organizations.permissions import is_admin
 from portal.organizations.scope import reviewer_memberships
 
 from . import selectors, services
+from .forms import BatchPassForm, CommitteeVoteForm, DecisionForm, OfflineForm, QueueFilter
 from .offline import PAPER_CHECKLIST, offline_record
-
-
-class QueueFilter(forms.Form):
-    item = forms.ModelChoiceField(label=gettext_lazy("事项"), queryset=Item.objects.all(), required=False)
-    series = forms.ModelChoiceField(label=gettext_lazy("系列"), queryset=Series.objects.all(), required=False)
-    state = forms.ChoiceField(label=gettext_lazy("状态"), choices=[("", "---------"), *State.choices], required=False)
-    date_from = forms.DateField(
-        label=gettext_lazy("提交日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(label=gettext_lazy("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    scope = forms.ChoiceField(
-        label=gettext_lazy("范围"),
-        choices=[("waiting", gettext_lazy("待我处理")), ("all", gettext_lazy("全部已提交"))],
-        required=False,
-    )
 
 
 def _reviewer_or_404(user):
@@ -77,19 +58,18 @@ def queue(request):
 @require_POST
 def batch(request):
     _reviewer_or_404(request.user)
-    opinion = request.POST.get("opinion", "").strip()
-    try:
-        ids = parse_application_ids(request.POST.getlist("application"))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("reviews:queue")
-    if not opinion:
-        messages.error(request, _("批量通过也须填写审核意见。"))
-    elif not ids:
-        messages.error(request, _("请勾选要通过的申报。"))
+    form = BatchPassForm(request.POST)
+    form.is_valid()
+    refusal = form.refusal()
+    if refusal:
+        messages.error(request, refusal)
     else:
         try:
-            done, refused = services.batch_pass(application_ids=ids, user=request.user, opinion=opinion)
+            done, refused = services.batch_pass(
+                application_ids=form.cleaned_data["application"],
+                user=request.user,
+                opinion=form.cleaned_data["opinion"],
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("reviews:queue")
@@ -138,22 +118,19 @@ def detail(request, pk):
 @require_POST
 def decide(request, pk):
     application = _visible(request, pk)
-    step = request.POST.get("step", "")
-    opinion = request.POST.get("opinion", "")
+    decision = DecisionForm(request.POST).step_data()
+    step, opinion = decision["step"], decision["opinion"]
     if step == "committee_conclude":
-        try:
-            votes = [int(request.POST.get(name) or 0) for name in ("votes_for", "votes_against", "abstentions")]
-        except ValueError:
-            votes = [-1, -1, -1]  # refused by the service, after it has checked who is asking
+        votes_for, votes_against, abstentions = CommitteeVoteForm(request.POST).votes()
         try:
             services.committee_record(
                 application_id=application.pk,
                 user=request.user,
-                votes_for=votes[0],
-                votes_against=votes[1],
-                abstentions=votes[2],
+                votes_for=votes_for,
+                votes_against=votes_against,
+                abstentions=abstentions,
                 opinion=opinion.strip(),
-                expected_state=request.POST.get("expected_state") or None,
+                expected_state=decision["expected_state"],
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -169,7 +146,7 @@ def decide(request, pk):
             user=request.user,
             step=step,
             opinion=opinion,
-            expected_state=request.POST.get("expected_state") or None,
+            expected_state=decision["expected_state"],
         )
     except ValidationError:
         messages.error(request, _("请填写审核意见。"))
@@ -221,23 +198,6 @@ def workflow_diagram(request):
         svg = subprocess.run(["dot", "-Tsvg"], input=dot.encode(), capture_output=True, check=True, timeout=20).stdout
         return HttpResponse(svg, content_type="image/svg+xml")
     return render(request, "reviews/workflow.html", {"dot": dot, "has_graphviz": bool(shutil.which("dot"))})
-
-
-class OfflineForm(forms.Form):
-    unit = UnitLookupField(label=gettext_lazy("工作单位（全称或统一社会信用代码）"), max_length=200)
-    real_name = forms.CharField(label=gettext_lazy("姓名"), max_length=50)
-    id_number = forms.CharField(label=gettext_lazy("身份证号码"), max_length=18)
-    mobile = forms.CharField(label=gettext_lazy("手机号码"), max_length=11, validators=[validate_mobile])
-    title = forms.ModelChoiceField(
-        label=gettext_lazy("职称（系列 · 名称）"),
-        queryset=TitleName.objects.select_related("series", "level").order_by("series__number", "-level__rank"),
-    )
-    note = forms.CharField(
-        label=gettext_lazy("纸质材料核验情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500
-    )
-
-    def clean_id_number(self):
-        return parse_id_number(self.cleaned_data["id_number"]).number
 
 
 @login_required

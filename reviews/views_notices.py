@@ -1,7 +1,6 @@
 """Pages of the unit public notice: the HR officer's notices (list, publish, detail, result) and
 the public list of running notices. Thin: parse, call one service in reviews.notices, render."""
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,93 +10,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.core.forms import add_validation_errors
 
 from . import notices as services
+from .forms import NoticeConcludeForm, NoticeOpenForm
 from .models import NoticeResult
 
 PUBLIC_PAGE_SIZE = 10
-MAX_WORKING_DAYS = 60
-
-
-class NoticeOpenForm(forms.Form):
-    applications = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("公示人员"),
-        queryset=None,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": gettext_lazy("请选择公示人员。")},
-    )
-    title = forms.CharField(
-        label=gettext_lazy("公示标题"),
-        max_length=200,
-        required=False,
-        help_text=gettext_lazy("留空则自动生成，如“关于张三等3人申报职称的公示”。"),
-    )
-    content = forms.CharField(label=gettext_lazy("公示内容"), widget=forms.Textarea(attrs={"rows": 5}))
-    contact_person = forms.CharField(label=gettext_lazy("联系人"), max_length=50)
-    phone = forms.CharField(
-        label=gettext_lazy("联系电话"), max_length=30, widget=forms.TextInput(attrs={"type": "tel"})
-    )
-    start_date = forms.DateField(label=gettext_lazy("公示开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    working_days = forms.IntegerField(
-        label=gettext_lazy("公示工作日数"),
-        min_value=1,
-        max_value=MAX_WORKING_DAYS,
-        help_text=gettext_lazy("按工作日计算，法定节假日不计入，调休上班日计入。"),
-    )
-
-    def __init__(self, *args, unit, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["applications"].queryset = services.applications_awaiting_notice(unit)
-        self.initial.setdefault("content", _DEFAULT_CONTENT)
-        self.initial.setdefault("contact_person", user.real_name)
-        self.initial.setdefault("phone", unit.phone)
-        self.initial.setdefault("start_date", timezone.localdate().isoformat())
-        self.initial.setdefault("working_days", settings.NOTICE_MIN_WORKING_DAYS)
-
-    def selected_ids(self) -> list[str]:
-        return [str(v) for v in self.data.getlist("applications")] if self.is_bound else []
-
-
-_DEFAULT_CONTENT = gettext_lazy(
-    "根据职称评审工作有关规定，经本单位审核，现将以下人员申报职称的有关情况予以公示。"
-    "公示期间，如对公示对象的申报材料、业绩成果等有异议，请以书面或电话形式向联系人反映。"
-    "反映问题应实事求是，并提供真实姓名和联系方式。"
-)
-
-
-class NoticeConcludeForm(forms.Form):
-    result = forms.ChoiceField(
-        label=gettext_lazy("公示结果"),
-        choices=[
-            (NoticeResult.NO_OBJECTION, NoticeResult.NO_OBJECTION.label),
-            (NoticeResult.OBJECTION_UPHELD, NoticeResult.OBJECTION_UPHELD.label),
-        ],
-        widget=forms.RadioSelect,
-    )
-    objections = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("异议成立人员"),
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy("异议成立时勾选所涉人员；未勾选的人员视为公示无异议。"),
-        error_messages={"invalid_choice": gettext_lazy("所选人员不在本次公示中。")},
-    )
-    note = forms.CharField(
-        label=gettext_lazy("结果说明"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("异议成立时必填：异议内容及核实情况（只记入所涉人员的审核记录）。"),
-    )
-
-    def __init__(self, *args, notice, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["objections"]
-        field.queryset = notice.applications.select_related("applicant", "title").order_by("applicant__real_name", "pk")
-        field.label_from_instance = lambda a: f"{a.applicant.real_name}（{a.title.name}）"
 
 
 def _units_or_404(request):

@@ -203,3 +203,29 @@ def helper():
     pass
 """
     assert unchecked_tests(source) == ["test_only_calls", "test_only_a_query_budget"]
+
+
+def form_classes_in_views(source: str) -> list[str]:
+    """Classes defined in a views module whose bases are named like a form (…Form, …FormSet)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ClassDef):
+            bases = [ast.unparse(base) for base in node.bases]
+            if any(base.endswith(("Form", "FormSet", "ModelForm")) for base in bases):
+                found.append(node.name)
+    return found
+
+
+def test_forms_live_in_forms_modules():
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path, _module in source_files()
+        if path.name.startswith("views")
+        for name in form_classes_in_views(path.read_text())
+    ]
+    assert offenders == []
+
+
+def test_the_checker_sees_a_form_in_a_view():
+    assert form_classes_in_views("from django import forms\nclass F(forms.Form):\n    pass\n") == ["F"]
+    assert form_classes_in_views("class View:\n    pass\n") == []

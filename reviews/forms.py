@@ -1,0 +1,188 @@
+"""Forms of the reviewer pages: the queue filter, a decision, the committee's votes, batch pass,
+the window's offline record and the unit public notice. They parse what was posted; the services
+decide (and check who is asking before anything the form could say)."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from applications.ids import parse_application_ids
+from applications.models import State
+from portal.catalog.models import Item, Series, TitleName
+from portal.core.identity import parse_id_number, validate_mobile
+from portal.organizations.forms import UnitLookupField
+
+from . import notices
+from .models import NoticeResult
+
+MAX_WORKING_DAYS = 60
+
+
+class QueueFilter(forms.Form):
+    item = forms.ModelChoiceField(label=gettext_lazy("事项"), queryset=Item.objects.all(), required=False)
+    series = forms.ModelChoiceField(label=gettext_lazy("系列"), queryset=Series.objects.all(), required=False)
+    state = forms.ChoiceField(label=gettext_lazy("状态"), choices=[("", "---------"), *State.choices], required=False)
+    date_from = forms.DateField(
+        label=gettext_lazy("提交日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=gettext_lazy("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    scope = forms.ChoiceField(
+        label=gettext_lazy("范围"),
+        choices=[("waiting", gettext_lazy("待我处理")), ("all", gettext_lazy("全部已提交"))],
+        required=False,
+    )
+
+
+class OfflineForm(forms.Form):
+    unit = UnitLookupField(label=gettext_lazy("工作单位（全称或统一社会信用代码）"), max_length=200)
+    real_name = forms.CharField(label=gettext_lazy("姓名"), max_length=50)
+    id_number = forms.CharField(label=gettext_lazy("身份证号码"), max_length=18)
+    mobile = forms.CharField(label=gettext_lazy("手机号码"), max_length=11, validators=[validate_mobile])
+    title = forms.ModelChoiceField(
+        label=gettext_lazy("职称（系列 · 名称）"),
+        queryset=TitleName.objects.select_related("series", "level").order_by("series__number", "-level__rank"),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("纸质材料核验情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500
+    )
+
+    def clean_id_number(self):
+        return parse_id_number(self.cleaned_data["id_number"]).number
+
+
+class NoticeOpenForm(forms.Form):
+    applications = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("公示人员"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("请选择公示人员。")},
+    )
+    title = forms.CharField(
+        label=gettext_lazy("公示标题"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("留空则自动生成，如“关于张三等3人申报职称的公示”。"),
+    )
+    content = forms.CharField(label=gettext_lazy("公示内容"), widget=forms.Textarea(attrs={"rows": 5}))
+    contact_person = forms.CharField(label=gettext_lazy("联系人"), max_length=50)
+    phone = forms.CharField(
+        label=gettext_lazy("联系电话"), max_length=30, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    start_date = forms.DateField(label=gettext_lazy("公示开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    working_days = forms.IntegerField(
+        label=gettext_lazy("公示工作日数"),
+        min_value=1,
+        max_value=MAX_WORKING_DAYS,
+        help_text=gettext_lazy("按工作日计算，法定节假日不计入，调休上班日计入。"),
+    )
+
+    def __init__(self, *args, unit, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = notices.applications_awaiting_notice(unit)
+        self.initial.setdefault("content", _DEFAULT_CONTENT)
+        self.initial.setdefault("contact_person", user.real_name)
+        self.initial.setdefault("phone", unit.phone)
+        self.initial.setdefault("start_date", timezone.localdate().isoformat())
+        self.initial.setdefault("working_days", settings.NOTICE_MIN_WORKING_DAYS)
+
+    def selected_ids(self) -> list[str]:
+        return [str(v) for v in self.data.getlist("applications")] if self.is_bound else []
+
+
+_DEFAULT_CONTENT = gettext_lazy(
+    "根据职称评审工作有关规定，经本单位审核，现将以下人员申报职称的有关情况予以公示。"
+    "公示期间，如对公示对象的申报材料、业绩成果等有异议，请以书面或电话形式向联系人反映。"
+    "反映问题应实事求是，并提供真实姓名和联系方式。"
+)
+
+
+class NoticeConcludeForm(forms.Form):
+    result = forms.ChoiceField(
+        label=gettext_lazy("公示结果"),
+        choices=[
+            (NoticeResult.NO_OBJECTION, NoticeResult.NO_OBJECTION.label),
+            (NoticeResult.OBJECTION_UPHELD, NoticeResult.OBJECTION_UPHELD.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    objections = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("异议成立人员"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("异议成立时勾选所涉人员；未勾选的人员视为公示无异议。"),
+        error_messages={"invalid_choice": gettext_lazy("所选人员不在本次公示中。")},
+    )
+    note = forms.CharField(
+        label=gettext_lazy("结果说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("异议成立时必填：异议内容及核实情况（只记入所涉人员的审核记录）。"),
+    )
+
+    def __init__(self, *args, notice, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["objections"]
+        field.queryset = notice.applications.select_related("applicant", "title").order_by("applicant__real_name", "pk")
+        field.label_from_instance = lambda a: f"{a.applicant.real_name}（{a.title.name}）"
+
+
+class DecisionForm(forms.Form):
+    """One review step with its opinion; an empty opinion is the service's refusal to make."""
+
+    step = forms.CharField(max_length=64)
+    opinion = forms.CharField(required=False, strip=False, max_length=2000)
+    expected_state = forms.CharField(required=False, max_length=64)
+
+    def step_data(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "step": data.get("step", ""),
+            "opinion": data.get("opinion", ""),
+            "expected_state": data.get("expected_state") or None,
+        }
+
+
+class CommitteeVoteForm(forms.Form):
+    """The committee's three counts, posted beside the decision's step and opinion."""
+
+    votes_for = forms.IntegerField(required=False, min_value=0)
+    votes_against = forms.IntegerField(required=False, min_value=0)
+    abstentions = forms.IntegerField(required=False, min_value=0)
+
+    def votes(self) -> tuple[int, int, int]:
+        """The three counts (blank is 0); (-1, -1, -1) when any is not a count, which the service
+        refuses only after it has checked who is asking."""
+        if not self.is_valid():
+            return (-1, -1, -1)
+        return tuple(self.cleaned_data.get(name) or 0 for name in ("votes_for", "votes_against", "abstentions"))
+
+
+class BatchPassForm(forms.Form):
+    opinion = forms.CharField(
+        required=True, max_length=2000, error_messages={"required": gettext_lazy("批量通过也须填写审核意见。")}
+    )
+    application = forms.Field(required=False)
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self._ids = data.getlist("application") if data is not None else []
+
+    def clean_application(self):
+        try:
+            return parse_application_ids(self._ids)
+        except ValidationError as error:  # tampered ids: said once, at the list
+            raise ValidationError(error.messages, code="invalid") from error
+
+    def refusal(self) -> str:
+        """Why nothing can be passed, in the order the page has always said it: a tampered id,
+        a missing opinion, nothing ticked; empty when the form is good."""
+        if "application" in self.errors:
+            return " ".join(self.errors["application"])
+        if "opinion" in self.errors:
+            return " ".join(self.errors["opinion"])
+        if not self.cleaned_data.get("application"):
+            return str(gettext_lazy("请勾选要通过的申报。"))
+        return ""
