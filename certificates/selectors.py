@@ -12,6 +12,7 @@ from portal.organizations.models import Role
 from portal.organizations.permissions import is_admin
 from portal.organizations.scope import reviewer_memberships, scope_q
 
+from .jobkeys import certificate_key, form_key, receipt_key
 from .models import Certificate, DocumentJob, DocumentKind, Handover, PrintLog
 from .permissions import CERTIFICATE_STAFF_ROLES, can_view_certificate, can_view_job
 
@@ -85,7 +86,7 @@ def handover_of(certificate: Certificate) -> Handover | None:
 
 
 def certificate_job(certificate: Certificate) -> DocumentJob | None:
-    return DocumentJob.objects.filter(key=f"certificate:{certificate.application_id}").first()
+    return DocumentJob.objects.filter(key=certificate_key(certificate.application_id)).first()
 
 
 def job_for(user, pk) -> DocumentJob:
@@ -136,10 +137,20 @@ def application_documents(application: Application) -> dict:
     return {
         "application": application,
         "certificate": certificate,
-        "certificate_job": DocumentJob.objects.filter(key=f"certificate:{application.pk}").first(),
+        "certificate_job": DocumentJob.objects.filter(key=certificate_key(application.pk)).first(),
         "printed": bool(certificate and certificate.print_logs.exists()),
         "handover": handover_of(certificate) if certificate else None,
     }
+
+
+def receipt_job_of(application: Application) -> DocumentJob | None:
+    """The acceptance receipt's job if anyone asked for it (acceptance does), else None."""
+    return DocumentJob.objects.filter(key=receipt_key(application.pk)).first()
+
+
+def form_job_of(application: Application) -> DocumentJob | None:
+    """The job of the form as filed now (see jobkeys.form_key), else None."""
+    return DocumentJob.objects.filter(key=form_key(application)[0]).first()
 
 
 # --- department documents ----------------------------------------------------------------------

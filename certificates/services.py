@@ -3,8 +3,6 @@ void the old one on a reissue, ask for documents (each a DocumentJob rendered by
 job idempotently, print at the window, record the hand-over."""
 
 import datetime
-import hashlib
-import json
 import logging
 import secrets
 import uuid
@@ -27,6 +25,7 @@ from portal.notifications.services import in_site_language, notify
 from portal.organizations.models import Organization, OrgKind
 from portal.organizations.permissions import is_admin
 
+from .jobkeys import certificate_key, form_key, receipt_key
 from .models import (
     Certificate,
     CertificateCounter,
@@ -195,14 +194,14 @@ def _ensure_job(*, key: str, **fields) -> tuple[DocumentJob, bool]:
 def certificate_job_ensure(*, application_id: int) -> DocumentJob:
     """The one job that issues and renders the certificate of this application."""
     job, _created = _ensure_job(
-        key=f"certificate:{application_id}", kind=DocumentKind.CERTIFICATE, application_id=application_id
+        key=certificate_key(application_id), kind=DocumentKind.CERTIFICATE, application_id=application_id
     )
     return job
 
 
 def receipt_job_ensure(*, application_id: int) -> DocumentJob:
     job, _created = _ensure_job(
-        key=f"receipt:{application_id}", kind=DocumentKind.RECEIPT, application_id=application_id
+        key=receipt_key(application_id), kind=DocumentKind.RECEIPT, application_id=application_id
     )
     return job
 
@@ -211,12 +210,10 @@ def form_job_ensure(*, application: Application, user) -> DocumentJob:
     """The form as filed now: a new job when the filed content, the acceptance number (printed in
     its header) or the approval changed (so the preview stamp disappears once approved), else the
     existing one."""
-    final = application.state == State.APPROVED
-    printed = {"content": application.filed_content or {}, "acceptance_number": application.acceptance_number}
-    digest = hashlib.sha256(json.dumps(printed, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+    key, final = form_key(application)
     with transaction.atomic():
         job, created = _ensure_job(
-            key=f"form:{application.pk}:{'final' if final else 'preview'}:{digest}",
+            key=key,
             kind=DocumentKind.FORM,
             application=application,
             requested_by=user,
@@ -573,7 +570,7 @@ def receipt_job_request(*, application: Application) -> DocumentJob:
         raise ValidationError(_("该申报尚未受理，没有受理凭证。"))
     with transaction.atomic():
         job, created = _ensure_job(
-            key=f"receipt:{application.pk}", kind=DocumentKind.RECEIPT, application_id=application.pk
+            key=receipt_key(application.pk), kind=DocumentKind.RECEIPT, application_id=application.pk
         )
         if created:
             _enqueue(job)
@@ -590,7 +587,7 @@ def certificate_job_request(*, application_id: int, user) -> DocumentJob:
         raise ValidationError(_("申报尚未审批通过，不能制作证书。"))
     with transaction.atomic():
         job, created = _ensure_job(
-            key=f"certificate:{application.pk}", kind=DocumentKind.CERTIFICATE, application_id=application.pk
+            key=certificate_key(application.pk), kind=DocumentKind.CERTIFICATE, application_id=application.pk
         )
         if created:
             _enqueue(job)

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from applications.models import Application
 from applications.selectors import application_for
@@ -254,9 +254,27 @@ def _stream(job):
 # --- documents of an application ---------------------------------------------------------------
 
 
+def _document_request_page(request, application, *, title: str, action_url: str):
+    """A GET of a document that was never asked for: say so and offer the button (a GET never
+    starts work)."""
+    return render(
+        request,
+        "certificates/document_request.html",
+        {"application": application, "title": title, "action_url": action_url},
+    )
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def application_receipt(request, pk):
     application = application_for(request.user, pk)
+    if not application.acceptance_number:
+        raise Http404
+    if request.method == "GET":
+        job = selectors.receipt_job_of(application)
+        if job is None:
+            return _document_request_page(request, application, title=_("受理凭证"), action_url=request.path)
+        return redirect("certificates:job", pk=job.pk)
     try:
         job = services.receipt_job_request(application=application)
     except ValidationError as error:
@@ -265,10 +283,16 @@ def application_receipt(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def application_form(request, pk):
     application = application_for(request.user, pk)
     if not application.filed_content:
         raise Http404
+    if request.method == "GET":
+        job = selectors.form_job_of(application)
+        if job is None:
+            return _document_request_page(request, application, title=_("申报信息一览表"), action_url=request.path)
+        return redirect("certificates:job", pk=job.pk)
     job = services.form_job_ensure(application=application, user=request.user)
     return redirect("certificates:job", pk=job.pk)
 

@@ -140,7 +140,10 @@ def test_job_list_for_staff(client, world):
 def test_application_documents_for_those_who_see_the_application(client, world):
     pk = world["application"].pk
     check(client, world, "get", reverse("certificates:receipt", args=[pk]), APPLICATION_READERS)
-    check(client, world, "get", reverse("certificates:form", args=[pk]), APPLICATION_READERS)
+    # The form was never asked for: a GET offers the button (and starts nothing), a POST starts it.
+    check(client, world, "get", reverse("certificates:form", args=[pk]), dict.fromkeys(APPLICATION_READERS, 200))
+    check(client, world, "post", reverse("certificates:form", args=[pk]), APPLICATION_READERS)
+    check(client, world, "post", reverse("certificates:receipt", args=[pk]), APPLICATION_READERS)
 
 
 def test_department_documents_for_department_reviewers(client, world):

@@ -23,6 +23,7 @@ def certificate_panel(context, application):
         "receipt_url": reverse("certificates:receipt", args=[application.pk]) if application.acceptance_number else "",
         "form_url": reverse("certificates:form", args=[application.pk]) if application.filed_content else "",
         "user": context.get("user"),
+        "csrf_token": context.get("csrf_token"),  # the form's button posts
     }
 
 

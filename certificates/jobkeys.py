@@ -1,0 +1,24 @@
+"""The key that names each document job, so the services that create a job and the selectors
+that find it agree without one importing the other."""
+
+import hashlib
+import json
+
+from applications.models import Application, State
+
+
+def receipt_key(application_id: int) -> str:
+    return f"receipt:{application_id}"
+
+
+def certificate_key(application_id: int) -> str:
+    return f"certificate:{application_id}"
+
+
+def form_key(application: Application) -> tuple[str, bool]:
+    """The form as filed now, and whether it is final: a new key when the filed content, the
+    acceptance number (printed in its header) or the approval changed."""
+    final = application.state == State.APPROVED
+    printed = {"content": application.filed_content or {}, "acceptance_number": application.acceptance_number}
+    digest = hashlib.sha256(json.dumps(printed, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+    return f"form:{application.pk}:{'final' if final else 'preview'}:{digest}", final
