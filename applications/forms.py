@@ -156,15 +156,6 @@ class CurrentTitleForm(DatedForm):
         ]
         widgets = {
             "has_title": forms.RadioSelect(choices=[(True, _("有")), (False, _("无（首次申报）"))]),
-            "obtained_by": forms.Select(
-                choices=[
-                    ("", "---------"),
-                    ("认定", _("认定")),
-                    ("评审", _("评审")),
-                    ("考试", _("考试")),
-                    ("过渡", _("过渡")),
-                ]
-            ),
         }
 
     def clean(self):

@@ -12,7 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from portal.catalog.models import ApplicationWindow, Committee, Item, Level, MaterialRequirement, Series, TitleName
+from portal.catalog.models import (
+    ApplicationWindow,
+    Committee,
+    Item,
+    Level,
+    MaterialRequirement,
+    ObtainedBy,
+    Series,
+    TitleName,
+)
 from portal.organizations.models import Organization
 
 from .workflow.permissions import can_act_now, can_record_offline, is_applicant
@@ -332,7 +341,7 @@ class CurrentTitle(models.Model):
     level = models.ForeignKey(Level, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("层级"))
     title_name = models.CharField(_("职称名称"), max_length=50, blank=True)
     obtained_on = models.DateField(_("取得时间"), null=True, blank=True)
-    obtained_by = models.CharField(_("取得方式"), max_length=20, blank=True)
+    obtained_by = models.CharField(_("取得方式"), max_length=20, blank=True, choices=ObtainedBy.choices)
     certificate_number = models.CharField(_("证书编号"), max_length=50, blank=True)
     issuing_authority = models.CharField(_("发证机关"), max_length=100, blank=True)
 

@@ -73,7 +73,7 @@ def fill_sample_application(
             "level": Level.objects.get(code="zhongji"),
             "title_name": "一级教师",
             "obtained_on": datetime.date(2015, 9, 1),
-            "obtained_by": "评审",
+            "obtained_by": "evaluation",
         },
     )
     Education.objects.create(
