@@ -15,13 +15,13 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.organizations.models import Region
 
 from .models import Blacklist, ContinuingEducation, CurrentTitle, Education, EligibilityRule, Profile, TrainingHoursRule
+from .phrases import day, degree, joined, month, phrase, render, render_value
 
-NO_RULES_NOTE = "本事项在您所在地区没有设定资格规则"
-EXAM_SERIES_REASON = "该系列实行全国统一考试，不能通过考核认定取得"
 # How many ancestors one query brings along; deeper trees cost a query per extra level.
 _REGION_DEPTH = "parent__parent__parent__parent"
 
@@ -71,17 +71,31 @@ class RuleCheck:
     source: str
     passed: bool
     binding: bool
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[dict] = field(default_factory=list)  # phrases (see phrases.py)
     kind: str = "eligibility"  # or "training"
 
     @property
     def text(self) -> str:
-        verdict = "符合" if self.passed else "不符合"
-        tail = f"（依据：{self.source}）" if self.source else ""
-        return f"【{self.rule}】{verdict}。{''.join(self.reasons)}{tail}"
+        return check_text(asdict(self))
+
+    @property
+    def reason_texts(self) -> list[str]:
+        return [render(r) for r in self.reasons]
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "text": self.text}
+        return asdict(self)
+
+
+def check_text(check: dict) -> str:
+    """One stored check as a sentence in the active language. Checks stored before reasons were
+    phrases carry their Chinese sentence in "text"."""
+    reasons = check.get("reasons") or []
+    if "text" in check and any(isinstance(r, str) for r in reasons):
+        return check["text"]
+    code = ("verdict_pass" if check.get("passed") else "verdict_fail") + ("_source" if check.get("source") else "")
+    return render(
+        phrase(code, rule=check.get("rule", ""), source=check.get("source", ""), reasons="".join(map(render, reasons)))
+    )
 
 
 @dataclass
@@ -91,8 +105,8 @@ class EligibilityResult:
     counted_to: date
     checks: list[RuleCheck] = field(default_factory=list)
     training: list[RuleCheck] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)  # phrases, or a failed check's text
+    notes: list[dict] = field(default_factory=list)  # phrases
 
     def summary_lines(self) -> list[str]:
         """Plain lines for a message: what blocks the application when it is blocked (every failed
@@ -101,7 +115,15 @@ class EligibilityResult:
             lines = [] if self.qualified else [c.text for c in self.checks]
             return lines + [c.text for c in self.training if not c.passed and c.binding]
         passed = [c.text for c in self.checks if c.passed][:1]
-        return passed or [c.text for c in self.checks] or list(self.notes)
+        return passed or [c.text for c in self.checks] or [render(n) for n in self.notes]
+
+    @property
+    def note_texts(self) -> list[str]:
+        return [render(n) for n in self.notes]
+
+    @property
+    def warning_texts(self) -> list[str]:
+        return [w.text if isinstance(w, RuleCheck) else render(w) for w in self.warnings]
 
     def as_dict(self) -> dict:
         return {
@@ -110,7 +132,7 @@ class EligibilityResult:
             "counted_to": self.counted_to.isoformat(),
             "checks": [c.as_dict() for c in self.checks],
             "training": [c.as_dict() for c in self.training],
-            "warnings": list(self.warnings),
+            "warnings": [w.as_dict() if isinstance(w, RuleCheck) else w for w in self.warnings],
             "notes": list(self.notes),
         }
 
@@ -159,10 +181,6 @@ def applicable_rules(application, *, chain: list[int] | None = None):
 # --- one rule ----------------------------------------------------------------------------------
 
 
-def _degree_label(degree: int) -> str:
-    return str(Education.Degree(degree).label)
-
-
 def _education_for(rule, educations: list) -> tuple:
     """The education a rule is measured by: among those at or above the rule's minimum degree, the
     one graduated earliest (years after a 大专 still count once a 本科 is added); when none is high
@@ -185,25 +203,28 @@ def _check_education(rule, educations: list, cutoff: date) -> tuple[bool, str | 
         return True, None
     want = []
     if need_degree:
-        want.append(f"{_degree_label(need_degree)}及以上学历")
+        want.append(phrase("req_degree", degree=degree(need_degree)))
     if need_years > 0:
-        want.append(f"毕业后从事专业技术工作满{cn_years(need_years)}年")
-    requirement = "要求" + "且".join(want)
+        want.append(phrase("req_years_after_degree", years=cn_years(need_years)))
+    requirement = phrase("requirement", parts=joined(want))
 
     education, is_highest = _education_for(rule, educations)
     if education is None:
-        return False, f"未填写学历信息，{requirement}：不符合。"
-    label = _degree_label(education.degree)
-    fact = f"{'最高学历为' if is_highest else '具有'}{label}{'' if is_highest else '学历'}（{cn_month(education.graduation_date)}毕业）"
+        return False, phrase("edu_missing", requirement=requirement)
+    fact = phrase(
+        "fact_highest" if is_highest else "fact_holds",
+        degree=degree(education.degree),
+        month=month(education.graduation_date),
+    )
     if need_degree and education.degree < need_degree:
-        return False, f"{fact}，{requirement}：不符合。"
+        return False, phrase("edu_fail", fact=fact, requirement=requirement)
     if education.graduation_date > cutoff:
-        return False, f"{fact}，毕业时间晚于{cn_date(cutoff)}，{requirement}：不符合。"
+        return False, phrase("edu_graduated_late", fact=fact, cutoff=day(cutoff), requirement=requirement)
     years = years_between(education.graduation_date, cutoff)
     ok = years >= need_years
     if need_years > 0:
-        fact += f"，毕业后截至{cn_date(cutoff)}满{cn_years(years)}年"
-    return ok, f"{fact}，{requirement}：{'符合' if ok else '不符合'}。"
+        fact = phrase("fact_years_since", fact=fact, cutoff=day(cutoff), years=cn_years(years))
+    return ok, phrase("edu_pass" if ok else "edu_fail", fact=fact, requirement=requirement)
 
 
 def _check_current_title(rule, current: CurrentTitle | None, cutoff: date) -> tuple[bool, str | None]:
@@ -211,22 +232,30 @@ def _check_current_title(rule, current: CurrentTitle | None, cutoff: date) -> tu
     if needed is None:
         return True, None
     need_years = Decimal(rule.min_years_at_current_level or 0)
-    requirement = f"要求任{needed.name}满{cn_years(need_years)}年" if need_years > 0 else f"要求具有{needed.name}职称"
+    requirement = (
+        phrase("req_title_years", level=needed.name, years=cn_years(need_years))
+        if need_years > 0
+        else phrase("req_title", level=needed.name)
+    )
     if current is None or not current.has_title or current.level is None:
-        return False, f"{requirement}，您尚未填写现有职称：不符合。"
+        return False, phrase("title_missing", requirement=requirement)
     level = current.level
     if level.rank < needed.rank:
-        return False, f"{requirement}，您现有职称为{level.name}：不符合。"
+        return False, phrase("title_low", requirement=requirement, level=level.name)
     if current.obtained_on is None:
-        return False, f"{requirement}，您未填写取得{level.name}职称的时间：不符合。"
+        return False, phrase("title_no_date", requirement=requirement, level=level.name)
     if current.obtained_on > cutoff:
-        return False, f"{requirement}，您取得{level.name}职称的时间晚于{cn_date(cutoff)}：不符合。"
+        return False, phrase("title_late", requirement=requirement, level=level.name, cutoff=day(cutoff))
     # Someone already above the required level is measured by the time at the current (higher) level.
     years = years_between(current.obtained_on, cutoff)
     ok = years >= need_years
-    return ok, (
-        f"{requirement}，您于{cn_month(current.obtained_on)}取得{level.name}职称，"
-        f"截至{cn_date(cutoff)}满{cn_years(years)}年：{'符合' if ok else '不符合'}。"
+    return ok, phrase(
+        "title_pass" if ok else "title_fail",
+        requirement=requirement,
+        month=month(current.obtained_on),
+        level=level.name,
+        cutoff=day(cutoff),
+        years=cn_years(years),
     )
 
 
@@ -234,7 +263,7 @@ def check_rule(rule: EligibilityRule, *, series, educations: list, current, cuto
     check = RuleCheck(rule=rule.name, source=rule.source, passed=True, binding=rule.binding)
     if rule.excludes_exam_series and series.has_national_exam:
         check.passed = False
-        check.reasons.append(f"{series.name}：{EXAM_SERIES_REASON}。")
+        check.reasons.append(phrase("exam_series", series=series.name))
         return check
     for ok, reason in (
         _check_education(rule, educations, cutoff),
@@ -244,7 +273,7 @@ def check_rule(rule: EligibilityRule, *, series, educations: list, current, cuto
             check.reasons.append(reason)
         check.passed = check.passed and ok
     if not check.reasons:
-        check.reasons.append("本规则没有学历和任职年限要求。")
+        check.reasons.append(phrase("no_requirements"))
     return check
 
 
@@ -271,30 +300,40 @@ def _training_years(application, rule: TrainingHoursRule, profile: Profile | Non
 def check_training(rule: TrainingHoursRule, *, years: list[int], rows: dict) -> RuleCheck:
     check = RuleCheck(rule=rule.name, source=rule.source, passed=True, binding=rule.binding, kind="training")
     public_needed = math.ceil(rule.hours_per_year * rule.public_share_percent / 100)
-    requirement = f"每年不少于{rule.hours_per_year}学时"
-    if public_needed:
-        requirement += f"，其中公需科目不少于{public_needed}学时"
+    requirement = (
+        phrase("train_req_public", hours=rule.hours_per_year, public=public_needed)
+        if public_needed
+        else phrase("train_req", hours=rule.hours_per_year)
+    )
     if not years:
-        check.reasons.append(f"参加工作后尚无完整年度，暂不考查继续教育学时（要求{requirement}）。")
+        check.reasons.append(phrase("train_no_years", requirement=requirement))
         return check
     for year in years:
         row = rows.get(year)
         if row is None:
             check.passed = False
-            check.reasons.append(f"{year}年未填写继续教育记录，要求{requirement}：不足。")
+            check.reasons.append(phrase("train_missing", year=year, requirement=requirement))
             continue
         if row.total_hours < rule.hours_per_year:
             check.passed = False
-            check.reasons.append(f"{year}年继续教育{row.total_hours}学时，要求不少于{rule.hours_per_year}学时：不足。")
+            check.reasons.append(phrase("train_short", year=year, hours=row.total_hours, needed=rule.hours_per_year))
         if row.public_hours < public_needed:
             check.passed = False
             check.reasons.append(
-                f"{year}年公需科目{row.public_hours}学时，要求不少于{public_needed}学时"
-                f"（{rule.public_share_percent}%）：不足。"
+                phrase(
+                    "train_public_short",
+                    year=year,
+                    hours=row.public_hours,
+                    needed=public_needed,
+                    percent=rule.public_share_percent,
+                )
             )
     if check.passed:
-        span = f"{years[0]}年" if len(years) == 1 else f"{years[0]}—{years[-1]}年"
-        check.reasons.append(f"{span}每年继续教育学时均符合要求（{requirement}）。")
+        check.reasons.append(
+            phrase("train_pass_year", year=years[0], requirement=requirement)
+            if len(years) == 1
+            else phrase("train_pass_span", first=years[0], last=years[-1], requirement=requirement)
+        )
     return check
 
 
@@ -330,7 +369,7 @@ def evaluate(application) -> EligibilityResult:
     result = EligibilityResult(qualified=True, blocking=False, counted_to=cutoff)
 
     if not rules:
-        result.notes.append(NO_RULES_NOTE)
+        result.notes.append(phrase("no_rules"))
     else:
         series = application.series
         result.checks = [
@@ -339,14 +378,11 @@ def evaluate(application) -> EligibilityResult:
         result.qualified = any(c.passed for c in result.checks)
         if result.qualified:
             passed = next(c for c in result.checks if c.passed)
-            result.notes.append(f"符合申报条件：{passed.rule}。")
+            result.notes.append(phrase("qualifies_by", rule=passed.rule))
         else:
             result.blocking = any(c.binding for c in result.checks)
             if not result.blocking:
-                result.warnings.append(
-                    f"您不符合本地区{application.level.name}的任一申报条件（截至{cn_date(cutoff)}），"
-                    "这些条件仅作提示，不影响提交，请与单位或主管部门核实。"
-                )
+                result.warnings.append(phrase("advisory_fail", level=application.level.name, cutoff=day(cutoff)))
 
     level = _training_level(application, current)
     training_rules = list(applicable_training_rules(level, chain))
@@ -360,7 +396,7 @@ def evaluate(application) -> EligibilityResult:
                 if check.binding:
                     result.blocking = True
                 else:
-                    result.warnings.append(check.text)
+                    result.warnings.append(check)
     return result
 
 
@@ -369,10 +405,14 @@ def barred(user, *, today: date | None = None) -> Bar | None:
     today = today or timezone.localdate()
     profile = _profile(user.pk)
     if profile is not None and profile.is_civil_servant:
-        return Bar("您是公务员或参照公务员法管理的人员，不能申报专业技术职称。")
+        return Bar(_("您是公务员或参照公务员法管理的人员，不能申报专业技术职称。"))
     if profile is not None and profile.is_retired:
-        return Bar("您已退休，不能申报专业技术职称。")
+        return Bar(_("您已退休，不能申报专业技术职称。"))
     entry = Blacklist.objects.filter(id_number__iexact=user.id_number, ends_on__gt=today).order_by("-ends_on").first()
     if entry is not None:
-        return Bar(f"您在诚信黑名单中（原因：{entry.reason}），限制申报至{cn_date(entry.ends_on)}。", entry.ends_on)
+        return Bar(
+            _("您在诚信黑名单中（原因：%(reason)s），限制申报至%(until)s。")
+            % {"reason": entry.reason, "until": render_value(day(entry.ends_on))},
+            entry.ends_on,
+        )
     return None

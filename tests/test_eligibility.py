@@ -5,10 +5,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
-from applications import eligibility
 from applications.admin_rules import BlacklistForm
-from applications.eligibility import applicable_rules, barred, evaluate, years_between
+from applications.eligibility import applicable_rules, barred, check_text, evaluate, years_between
 from applications.models import (
     Application,
     Blacklist,
@@ -202,7 +202,7 @@ def test_counting_to_31_december_of_the_application_year(rules, wuhua):
     assert result.counted_to == date(2026, 12, 31)
     assert result.qualified
     check = next(c for c in result.checks if c.rule == "昆明市初次认定·助理级·本科见习满1年")
-    assert "毕业后截至2026年12月31日满1.4年" in check.reasons[0]
+    assert "毕业后截至2026年12月31日满1.4年" in check.reason_texts[0]
     # The same graduate applying for 2025 has only 0.5 year.
     application.year = 2025
     assert not evaluate(application).qualified
@@ -213,7 +213,7 @@ def test_explanation_names_rule_source_and_facts(rules, wuhua):
     result = evaluate(application)
     check = next(c for c in result.checks if c.rule == "昆明市初次认定·助理级·本科见习满1年")
     assert not check.passed and check.binding
-    assert check.reasons == [
+    assert check.reason_texts == [
         "最高学历为本科（2026年1月毕业），毕业后截至2026年12月31日满0.9年，"
         "要求本科及以上学历且毕业后从事专业技术工作满1年：不符合。"
     ]
@@ -229,7 +229,30 @@ def test_result_is_json_serialisable(rules, wuhua):
     data = evaluate(application).as_dict()
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
     assert data["qualified"] is True and data["counted_to"] == "2026-12-31"
-    assert {"rule", "source", "passed", "binding", "reasons", "text"} <= set(data["checks"][0])
+    assert {"rule", "source", "passed", "binding", "reasons"} <= set(data["checks"][0])
+    assert "text" not in data["checks"][0]  # codes and parameters are stored, never the sentence
+
+
+def test_a_stored_verdict_reads_in_the_readers_language(rules, wuhua):
+    application = make_application(region=wuhua, level="zhuli", educations=[(D.BENKE, date(2020, 6, 30))])
+    stored = json.loads(json.dumps(evaluate(application).as_dict(), ensure_ascii=False))
+    chinese = check_text(stored["checks"][0])
+    assert chinese.startswith("【") and "符合" in chinese
+    with translation.override("en"):
+        english = check_text(stored["checks"][0])
+    assert english != chinese and "符合" not in english and "毕业" not in english
+
+
+def test_a_verdict_stored_as_text_before_phrases_still_reads():
+    legacy = {
+        "rule": "r",
+        "source": "",
+        "passed": True,
+        "binding": True,
+        "reasons": ["旧说明。"],
+        "text": "【r】符合。旧说明。",
+    }
+    assert check_text(legacy) == "【r】符合。旧说明。"
 
 
 # --- where rules apply ------------------------------------------------------------------------
@@ -266,8 +289,8 @@ def test_no_rules_in_region_means_qualified_with_note(rules):
     application = make_application(region=region("四川省", "成都市"), level="zhuli", educations=[])
     result = evaluate(application)
     assert result.qualified and not result.blocking and not result.checks
-    assert result.notes == [eligibility.NO_RULES_NOTE]
-    assert result.summary_lines() == [eligibility.NO_RULES_NOTE]
+    assert result.note_texts == ["本事项在您所在地区没有设定资格规则"]
+    assert result.summary_lines() == ["本事项在您所在地区没有设定资格规则"]
 
 
 def test_few_queries(rules, wuhua, django_assert_max_num_queries):
@@ -292,7 +315,7 @@ def test_chongqing_excludes_exam_series(rules):
     assert not result.qualified and result.blocking
     for check in result.checks:
         assert not check.passed
-        assert eligibility.EXAM_SERIES_REASON in check.reasons[0]
+        assert "该系列实行全国统一考试，不能通过考核认定取得" in check.text
 
     engineering = make_application(region=chongqing, level="zhuli", series=ENGINEERING, educations=graduated)
     assert evaluate(engineering).qualified
@@ -330,7 +353,7 @@ def test_evaluation_intermediate_by_years_as_assistant(rules, wuhua):
     assert result.qualified and not result.blocking
     assert passed_rules(result) == {"职称评审·中级·本科任助理级满4年", "职称评审·中级·大专任助理级满4年"}
     check = next(c for c in result.checks if c.rule == "职称评审·中级·本科任助理级满4年")
-    assert "要求任助理级满4年，您于2022年7月取得助理级职称，截至2026年12月31日满4.4年：符合。" in check.reasons
+    assert "要求任助理级满4年，您于2022年7月取得助理级职称，截至2026年12月31日满4.4年：符合。" in check.reason_texts
 
 
 def test_evaluation_intermediate_by_years_after_degree(rules, wuhua):
@@ -341,12 +364,12 @@ def test_evaluation_intermediate_by_years_after_degree(rules, wuhua):
     assert result.qualified
     assert passed_rules(result) == {"职称评审·中级·本科毕业满5年", "职称评审·中级·大专毕业满7年"}
     check = next(c for c in result.checks if c.rule == "职称评审·中级·本科毕业满5年")
-    assert check.reasons == [
+    assert check.reason_texts == [
         "最高学历为本科（2019年6月毕业），毕业后截至2026年12月31日满7.5年，"
         "要求本科及以上学历且毕业后从事专业技术工作满5年：符合。"
     ]
     no_title = next(c for c in result.checks if c.rule == "职称评审·中级·本科任助理级满4年")
-    assert not no_title.passed and "您尚未填写现有职称" in no_title.reasons[-1]
+    assert not no_title.passed and "您尚未填写现有职称" in no_title.reason_texts[-1]
 
 
 def test_evaluation_intermediate_fails_just_below_both(rules, wuhua):
@@ -372,7 +395,7 @@ def test_years_after_an_earlier_lower_degree_still_count(rules, wuhua):
     result = evaluate(application)
     assert "职称评审·中级·大专毕业满7年" in passed_rules(result)
     check = next(c for c in result.checks if c.rule == "职称评审·中级·大专毕业满7年")
-    assert check.reasons[0].startswith("具有大专学历（2015年7月毕业）")
+    assert check.reason_texts[0].startswith("具有大专学历（2015年7月毕业）")
 
 
 def test_senior_associate_from_junior_college_needs_both_conditions(rules, wuhua):
@@ -402,7 +425,7 @@ def test_full_senior_rule_is_only_a_warning(rules, wuhua):
     )
     result = evaluate(application)
     assert not result.qualified and not result.blocking
-    assert any("仅作提示" in w for w in result.warnings)
+    assert any("仅作提示" in w for w in result.warning_texts)
 
 
 # --- continuing education -----------------------------------------------------------------------
@@ -423,12 +446,12 @@ def test_jiangsu_training_shortfall_is_a_warning(rules):
     assert result.qualified and not result.blocking
     [check] = result.training
     assert check.rule.startswith("江苏省继续教育·初级") and not check.passed and not check.binding
-    reasons = "".join(check.reasons)
+    reasons = "".join(check.reason_texts)
     assert "2022年继续教育30学时，要求不少于40学时：不足。" in reasons
     assert "2023年公需科目10学时，要求不少于14学时（33%）：不足。" in reasons
     assert "2024年未填写继续教育记录" in reasons
     assert "2021年" not in reasons and "2025年" not in reasons
-    assert check.text in result.warnings
+    assert check.text in result.warning_texts
 
 
 def test_jiangsu_training_met_for_intermediate_holders(rules):
@@ -443,7 +466,7 @@ def test_jiangsu_training_met_for_intermediate_holders(rules):
     result = evaluate(application)
     [check] = result.training
     assert check.rule.startswith("江苏省继续教育·中级") and check.passed
-    assert result.warnings == []
+    assert result.warning_texts == []
 
 
 def test_binding_training_rule_blocks(rules):
@@ -469,7 +492,7 @@ def test_training_not_counted_before_work_started(rules):
         work_start=date(2025, 7, 1),
     )
     [check] = evaluate(application).training
-    assert check.passed and "暂不考查" in check.reasons[0]
+    assert check.passed and "暂不考查" in check.reason_texts[0]
 
 
 # --- who may not apply ------------------------------------------------------------------------
