@@ -14,6 +14,7 @@ from portal.core.identity import (
 )
 
 from .models import User
+from .throttle import address_retry_after
 
 # Room for what people type around the 18 characters (spaces, hyphens, "+86"): the clean methods
 # normalise and give the real length a Chinese message; Django's max_length message would count
@@ -35,7 +36,14 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("账号或密码不正确。连续输错%(limit)s次将锁定账号。"),
         "inactive": _("该账号已停用，请联系单位经办人或管理员。"),
+        "throttled": _("尝试过于频繁，请 %(seconds)s 秒后再试。"),
     }
+
+    def clean(self):
+        # Checked before authenticate(): a refused attempt is not one more failure for axes.
+        if self.request is not None and (seconds := address_retry_after(self.request)):
+            raise ValidationError(self.error_messages["throttled"], code="throttled", params={"seconds": seconds})
+        return super().clean()
 
     def get_invalid_login_error(self):
 
