@@ -258,3 +258,26 @@ class MobileChangeForm(SendsCodeMixin, forms.Form):
         if not self.user.check_password(self.cleaned_data["password"]):
             raise ValidationError(_("当前密码不正确。"))
         return self.cleaned_data["password"]
+
+
+class SecondFactorForm(forms.Form):
+    """The code after the password: from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("动态验证码或恢复码"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "autocapitalize": "off", "spellcheck": "false"}
+        ),
+        help_text=_("身份验证器应用中显示的6位数字；手机不在身边时，可输入一个恢复码（每个只能用一次）。"),
+    )
+
+
+class SecondFactorEnrolForm(forms.Form):
+    """The first code of a newly scanned authenticator, proving it was set up right."""
+
+    code = forms.CharField(
+        label=_("身份验证器中的6位数字"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
