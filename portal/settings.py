@@ -202,7 +202,7 @@ LOGIN_ADDRESS_WINDOW_SECONDS = env.int("LOGIN_ADDRESS_WINDOW_SECONDS", default=3
 AXES_USERNAME_CALLABLE = "portal.accounts.lockout.canonical_username"
 # The client behind REVERSE_PROXY_COUNT proxies, as for the other rate limits: with the proxy's
 # address every login would share one lock key and one address limit.
-AXES_CLIENT_IP_CALLABLE = "portal.core.clients.client_address"
+AXES_CLIENT_IP_CALLABLE = "portal.accounts.lockout.lockout_address"
 AXES_LOCKOUT_CALLABLE = "portal.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True

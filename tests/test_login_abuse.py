@@ -87,3 +87,33 @@ def test_the_address_lock_is_time_limited_and_a_password_reset_clears_it(client,
     assert until <= timezone.now() + settings.AXES_COOLOFF_TIME
     clear_lockout(owner)  # what the password reset services call
     assert login(client, owner.mobile, PASSWORD, OWNER).status_code == 302
+
+
+def test_behind_a_proxy_the_forwarded_client_is_counted_and_junk_is_not_stored(client, settings, people):
+    settings.REVERSE_PROXY_COUNT = 1
+    owner = people[0]
+    for _ in range(3):
+        client.post(
+            reverse("accounts:login"),
+            {"username": owner.mobile, "password": "Guess#1234"},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=ATTACKER,
+        )
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": owner.mobile, "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR=OWNER,
+    )
+    assert response.status_code == 302
+    client.logout()
+    client.post(
+        reverse("accounts:login"),
+        {"username": people[1].mobile, "password": "Guess#1234"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="not-an-address",
+    )
+    assert list(AccessFailureLog.objects.values_list("ip_address", flat=True).distinct().order_by("ip_address")) == [
+        "10.0.0.2",
+        ATTACKER,
+    ]
