@@ -11,12 +11,19 @@ from applications.models import Application
 from applications.sample import fill_sample_application
 from applications.workflow import services as workflow
 from portal.accounts.models import User
+from portal.accounts.second_factor import secret_for_typing
+from portal.accounts.services import second_factor_enrol
 from portal.catalog.loader import CITY_BUREAU, CITY_WINDOW
 from portal.catalog.models import ApplicationWindow, Committee, Item, Level, Series, TitleName
 from portal.core.identity import with_check_digit, with_credit_check
 from portal.organizations.models import Membership, Organization, OrgKind, OrgStatus, Region, Role
 
 DEMO_PASSWORD = "Zhicheng@2026"
+# Every demo staff account's authenticator shares this published secret (README, scripts/run), so
+# the demo can be tried with any TOTP app. It is no second factor at all: demo data is never
+# loaded where real people log in.
+DEMO_TOTP_SECRET = b"zhicheng-demo-2026!!".hex()
+DEMO_TOTP_SECRET_TEXT = secret_for_typing(DEMO_TOTP_SECRET)
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,8 @@ def load_demo(*, with_applications: bool = True) -> list[DemoAccount]:
         Membership.objects.get_or_create(
             user=user, organization=organizations[account.organization], role=account.role, is_active=True
         )
+        if account.role != Role.APPLICANT:
+            second_factor_enrol(user=user, secret=DEMO_TOTP_SECRET)
 
     tz = timezone.get_current_timezone()
     year = timezone.localdate().year

@@ -76,6 +76,23 @@ def as_role(client, demo):
 
 
 @pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """client.force_login stands for a whole login: for staff, password and second factor. Tests of
+    the second factor itself log in through the pages (tests/test_second_factor.py)."""
+    from django.test import Client
+
+    from tests.second_factor_helpers import verify_session
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        verify_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the site's language: a request with another Accept-Language (or the
     language switcher) leaves its language active in the thread after the response."""

@@ -186,3 +186,23 @@ def test_only_the_stage_reviewer_can_decide(as_role, filed, role):
     )
     assert response.status_code in (302, 404)
     assert Application.objects.get(pk=filed.pk).state == "unit_review"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_second_factor_pages_only_for_staff(as_role, role):
+    """Staff here are past the second factor (force_login); before it, see tests/test_second_factor.py."""
+    client = as_role(role)
+    urls = {
+        name: reverse(name)
+        for name in ["accounts:second_factor", "accounts:second_factor_setup", "accounts:recovery_codes"]
+    }
+    for name, url in urls.items():
+        response = client.get(url)
+        if role == "anonymous":
+            assert response.status_code == 302 and reverse("accounts:login") in response.url, name
+        elif role == "applicant":
+            assert response.status_code == 404, name
+        elif name == "accounts:second_factor":
+            assert response.status_code == 302 and response.url == reverse("home:dashboard"), name
+        else:
+            assert response.status_code == 200, name

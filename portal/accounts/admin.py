@@ -4,6 +4,8 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.core.identity import normalize_mobile, parse_id_number, validate_mobile
 
@@ -82,3 +84,23 @@ class UserAdmin(BaseUserAdmin):
         for user in queryset:
             user_unlock(user=user, by=request.user)
         messages.success(request, _("已解锁 %(n)d 个账号。") % {"n": queryset.count()})
+
+
+# django-otp's own admin shows the TOTP secret (and a QR of it) and the recovery codes in clear;
+# here an admin sees only whose device it is and may delete it (the person then enrols again).
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
+
+
+@admin.register(TOTPDevice, StaticDevice)
+class SecondFactorDeviceAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed", "last_used_at"]
+    fields = ["user", "name", "confirmed", "last_used_at"]
+    readonly_fields = fields
+    search_fields = ["user__real_name", "user__id_number"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

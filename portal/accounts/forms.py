@@ -14,6 +14,7 @@ from portal.core.identity import (
 )
 
 from .models import User
+from .throttle import address_retry_after
 
 # Room for what people type around the 18 characters (spaces, hyphens, "+86"): the clean methods
 # normalise and give the real length a Chinese message; Django's max_length message would count
@@ -35,7 +36,14 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("账号或密码不正确。连续输错%(limit)s次将锁定账号。"),
         "inactive": _("该账号已停用，请联系单位经办人或管理员。"),
+        "throttled": _("尝试过于频繁，请 %(seconds)s 秒后再试。"),
     }
+
+    def clean(self):
+        # Checked before authenticate(): a refused attempt is not one more failure for axes.
+        if self.request is not None and (seconds := address_retry_after(self.request)):
+            raise ValidationError(self.error_messages["throttled"], code="throttled", params={"seconds": seconds})
+        return super().clean()
 
     def get_invalid_login_error(self):
 
@@ -250,3 +258,26 @@ class MobileChangeForm(SendsCodeMixin, forms.Form):
         if not self.user.check_password(self.cleaned_data["password"]):
             raise ValidationError(_("当前密码不正确。"))
         return self.cleaned_data["password"]
+
+
+class SecondFactorForm(forms.Form):
+    """The code after the password: from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("动态验证码或恢复码"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "autocapitalize": "off", "spellcheck": "false"}
+        ),
+        help_text=_("身份验证器应用中显示的6位数字；手机不在身边时，可输入一个恢复码（每个只能用一次）。"),
+    )
+
+
+class SecondFactorEnrolForm(forms.Form):
+    """The first code of a newly scanned authenticator, proving it was set up right."""
+
+    code = forms.CharField(
+        label=_("身份验证器中的6位数字"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )

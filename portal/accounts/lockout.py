@@ -1,13 +1,28 @@
 """Account lockout (django-axes) keyed on the person, whichever identifier they typed."""
 
+import ipaddress
+
 from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 
+from portal.core.clients import client_address
+
 from .backends import find_user_by_login
 from .forms import LoginForm
+
+
+def lockout_address(request) -> str | None:
+    """The client's address (through REVERSE_PROXY_COUNT proxies) for the lock key and the address
+    limit; the socket's when that is not an address, as axes stores it in an address column."""
+    for address in (client_address(request), request.META.get("REMOTE_ADDR", "")):
+        try:
+            return str(ipaddress.ip_address(address))
+        except ValueError:
+            continue
+    return None
 
 
 def canonical_username(request, credentials):

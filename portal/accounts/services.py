@@ -11,12 +11,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_otp import verify_token
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.core.identity import mask_mobile, normalize_id_number, normalize_mobile, parse_id_number
 from portal.notifications.services import sms_code_seal, sms_enqueue, sms_enqueue_sealed
 
 from .lockout import clear_lockout
 from .models import MobileCode, MobileCodePurpose, PasswordResetCode, User
+from .second_factor import RECOVERY_CODE_COUNT, TOTP_DIGITS, TOTP_STEP, authenticator_of, normalize_code
 
 
 def user_create(*, real_name: str, id_number: str, mobile: str, password: str, email: str = "") -> User:
@@ -281,3 +285,50 @@ def mobile_change_confirm(*, user: User, mobile: str, code: str) -> None:
             )
     if failed:
         raise failed
+
+
+# --- second factor (django-otp) ----------------------------------------------------------------
+
+
+def second_factor_enrol(*, user: User, secret: str) -> tuple[TOTPDevice, list[str]]:
+    """Save the authenticator whose first code the user has just typed, replacing any earlier one,
+    with a fresh set of recovery codes. Returns the device and the codes, to show once."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        device = TOTPDevice.objects.create(
+            user=user, key=secret, name=_("身份验证器"), step=TOTP_STEP, digits=TOTP_DIGITS, confirmed=True
+        )
+        codes = _recovery_codes_replace(user)
+    return device, codes
+
+
+def recovery_codes_regenerate(*, user: User) -> list[str]:
+    """Ten new recovery codes; the old ones stop working. Returned to show once, stored nowhere else."""
+    with transaction.atomic():
+        return _recovery_codes_replace(user)
+
+
+def _recovery_codes_replace(user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=_("恢复码"), confirmed=True)
+    codes = []
+    while len(codes) < RECOVERY_CODE_COUNT:
+        code = StaticToken.random_token()
+        if code not in codes:
+            codes.append(code)
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def second_factor_verify(*, user: User, code: str):
+    """The device that accepts `code` (a 6-digit authenticator code, or a recovery code, which is
+    used up), or None. django-otp's verify_token locks the device row, counts failures and makes
+    the next attempt wait longer after each one; an authenticator code is accepted once."""
+    code = normalize_code(code)
+    if not code:
+        return None
+    if code.isdigit() and len(code) == TOTP_DIGITS:
+        device = authenticator_of(user)
+    else:
+        device = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    return verify_token(user, device.persistent_id, code) if device else None

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from home.demo import DEMO_PASSWORD, load_demo
+from home.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET_TEXT, load_demo
 
 
 class Command(BaseCommand):
@@ -19,4 +19,8 @@ class Command(BaseCommand):
         for a in accounts:
             self.stdout.write(f"  {a.role:<18}{a.real_name:<6}{a.id_number:<20}{a.mobile:<13}{a.organization}")
         self.stdout.write(f"  password for all: {DEMO_PASSWORD}")
+        self.stdout.write(
+            f"  staff roles also ask for a TOTP code: add the published demo secret {DEMO_TOTP_SECRET_TEXT}"
+            " to any authenticator app (a demo only: never load demo data where real people log in)"
+        )
         self.stdout.write("")
