@@ -112,6 +112,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
     updated_at = models.DateTimeField(_("最后保存"), auto_now=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     filed_content = models.JSONField(_("提交时的申报内容"), null=True, blank=True, editable=False)
+    # A copy of the profile photo as it was at submission: the person's profile (one per person)
+    # may change for a later draft; what was filed may not.
+    filed_photo = models.FileField(_("提交时的证件照"), upload_to="filed/photos/", blank=True, editable=False)
     eligibility = models.JSONField(_("资格审查结果"), null=True, blank=True, editable=False)
 
     class Meta:

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
@@ -404,5 +405,18 @@ def application_submit(*, application: Application, user, moment=None) -> tuple[
             problems.append(_("不符合申报条件：") + " ".join(result.summary_lines()))
         if problems:
             raise SubmitRefused(problems)
+        freeze_photo(locked)
         workflow.submit(application=locked, user=user, content=snapshot(locked), eligibility=result.as_dict())
     return locked, True
+
+
+def freeze_photo(application: Application) -> None:
+    """Copy the profile photo into the filed record (saved with the submission). If the
+    transaction rolls back, the copy is an unreferenced file, never a half-saved record."""
+    profile = Profile.objects.filter(user=application.applicant_id).first()
+    if profile is None or not profile.photo:
+        return
+    with profile.photo.open("rb") as source:
+        data = source.read()
+    suffix = Path(profile.photo.name).suffix.lower() or ".jpg"
+    application.filed_photo.save(f"{application.pk}-{uuid.uuid4().hex[:12]}{suffix}", ContentFile(data), save=False)

@@ -20,6 +20,7 @@ from .navigation import nav_links
 from .permissions import can_edit_application
 from .sections import COMMITMENT_TEXT, COMMITMENT_VERSION, SECTIONS, STATEMENT_KINDS
 from .selectors import application_for, applications_of
+from .snapshot_display import filed_basic_facts
 
 
 @login_required
@@ -88,7 +89,17 @@ def _saved(request, application, spec):
 
 
 def _profile_section(request, application, spec):
-    profile, _created = Profile.objects.get_or_create(user=application.applicant)
+    if not application.is_editable and application.filed_content:
+        # Submitted: what was filed, not the person's profile as it is now.
+        return _page(
+            request,
+            application,
+            spec.key,
+            "applications/section_profile_filed.html",
+            {"spec": spec, "facts": filed_basic_facts(application.filed_content)},
+        )
+    # A GET shows an empty form for a person without a profile yet; the first save creates it.
+    profile = Profile.objects.filter(user=application.applicant).first() or Profile(user=application.applicant)
     form = ProfileForm(
         request.POST or None,
         request.FILES or None,
@@ -256,9 +267,11 @@ def filed_copy(request, pk):
 @login_required
 def photo(request, pk):
     application = application_for(request.user, pk)
-    profile = Profile.objects.filter(user=application.applicant).first()
-    if profile is None or not profile.photo:
+    if application.filed_photo:
+        photo = application.filed_photo
+    else:  # a draft, or filed before photos were frozen with the submission
+        profile = Profile.objects.filter(user=application.applicant).first()
+        photo = profile.photo if profile is not None else None
+    if not photo:
         raise Http404
-    return FileResponse(
-        profile.photo.open("rb"), content_type="image/png" if profile.photo.name.endswith(".png") else "image/jpeg"
-    )
+    return FileResponse(photo.open("rb"), content_type="image/png" if photo.name.endswith(".png") else "image/jpeg")

@@ -124,14 +124,19 @@ def _certificate_context(certificate: Certificate, photos: dict) -> dict:
         "qr": qr_data_uri(url),
         "verify_url": url,
         "verify_page": base_url() + reverse("certificates:verify"),
-        "photo": photos.get(certificate.holder_id, ""),
+        "photo": photos.get(certificate.pk, ""),
     }
 
 
 def _photos(certificates: list[Certificate]) -> dict[int, str]:
-
-    profiles = Profile.objects.filter(user_id__in={c.holder_id for c in certificates}).only("user_id", "photo")
-    return {p.user_id: _image_data_uri(p.photo) for p in profiles}
+    """Certificate id → the photo filed with its application (or, for an application filed
+    before photos were frozen with the submission, the holder's profile photo)."""
+    applications = Application.objects.filter(pk__in={c.application_id for c in certificates}).only("filed_photo")
+    filed = {a.pk: a.filed_photo for a in applications if a.filed_photo}
+    missing = {c.holder_id for c in certificates if c.application_id not in filed}
+    profiles = Profile.objects.filter(user_id__in=missing).only("user_id", "photo") if missing else []
+    live = {p.user_id: p.photo for p in profiles}
+    return {c.pk: _image_data_uri(filed.get(c.application_id) or live.get(c.holder_id)) for c in certificates}
 
 
 def certificates_pdf(

@@ -318,6 +318,7 @@ class _Path:
         application = self.application
         from_state = application.state
         if name == "submit":
+            filing.freeze_photo(application)
             application.submit(
                 content=filing.snapshot(application),
                 eligibility=eligibility.evaluate(application).as_dict(),
