@@ -4,8 +4,10 @@ days both count.
 Three sources, in this order:
 1. the admin-kept Holiday table (节假日与调休): a row makes its date a holiday or a working day;
 2. the chinese-calendar library, for the years it knows (1.11.0: 2004–2026);
-3. otherwise weekends only, with a visible warning naming the year, unless the admin has entered
-   rows for that year (the State Council publishes a whole year's schedule at once, so a year with
+3. otherwise weekends and the holidays fixed by date in 《全国年节及纪念日放假办法》 (元旦 1 Jan,
+   劳动节 1 May (and 2 May from 2025), 国庆节 1–3 Oct, which are never working days whatever the
+   year's schedule), with a visible warning naming the year, unless the admin has entered rows
+   for that year (the State Council publishes a whole year's schedule at once, so a year with
    rows is taken as entered).
 
 A date the library does not know never raises: the notice still gets an end date.
@@ -24,6 +26,7 @@ from .models import Holiday
 TABLE = "table"
 LIBRARY = "library"
 WEEKEND = "weekend"
+STATUTE = "statute"
 
 # Beyond this many calendar days something is wrong with the table (e.g. a year of holidays).
 _MAX_SPAN_DAYS = 3660
@@ -65,7 +68,23 @@ def _chinese_name(english_name: str | None) -> str:
         return english_name
 
 
+def statutory_holiday(day: datetime.date) -> str:
+    """The name of a holiday the statute fixes by date (not by the lunar calendar), else ""."""
+    if day.month == 1 and day.day == 1:
+        return "元旦"
+    # 国务院令第795号 (2024) added 2 May from 2025 on.
+    if day.month == 5 and (day.day == 1 or (day.day == 2 and day.year >= 2025)):
+        return "劳动节"
+    if day.month == 10 and day.day in (1, 2, 3):
+        return "国庆节"
+    return ""
+
+
 def _weekend_day(day: datetime.date) -> DayInfo:
+    """A year nobody has published for: weekends, and the holidays fixed by date."""
+    name = statutory_holiday(day)
+    if name:
+        return DayInfo(workday=False, source=STATUTE, name=name)
     return DayInfo(workday=day.weekday() < 5, source=WEEKEND)
 
 

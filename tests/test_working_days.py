@@ -10,7 +10,7 @@ import datetime
 import pytest
 
 from reviews.models import Holiday
-from reviews.working_days import add_working_days, is_workday, library_knows
+from reviews.working_days import add_working_days, is_workday, library_knows, statutory_holiday
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,12 @@ def test_a_year_beyond_the_library_falls_back_to_weekends_with_a_warning():
     assert not library_knows(2031)
     info = is_workday(D(2031, 3, 8))  # a Saturday
     assert (info.workday, info.source) == (False, "weekend")
-    assert is_workday(D(2031, 10, 1)).workday is True  # National Day unknown: only weekends count
+    # National Day and New Year are fixed by the statute: never working days, schedule or not.
+    assert (is_workday(D(2031, 10, 1)).workday, is_workday(D(2031, 10, 1)).name) == (False, "国庆节")
+    assert is_workday(D(2031, 10, 3)).workday is False and is_workday(D(2031, 10, 6)).workday is True
+    assert is_workday(D(2031, 1, 1)).workday is False
+    assert is_workday(D(2031, 5, 2)).workday is False
+    assert statutory_holiday(D(2024, 5, 2)) == "" and statutory_holiday(D(2025, 5, 2)) == "劳动节"
     # Thu 03-06, Fri 03-07, Mon 03-10, 03-11, 03-12.
     result = add_working_days(D(2031, 3, 6), 5)
     assert result.end_date == D(2031, 3, 12)
@@ -96,9 +101,10 @@ def test_never_raises_for_any_start_in_years_the_library_does_not_know():
 
 
 def test_a_notice_running_into_an_unknown_year_warns_for_that_year_only():
-    # 2026-12-28..31 from the library (4), then 2027 by weekends: Fri 01-01 (5), 01-04..08.
+    # 2026-12-28..31 from the library (4), then 2027 by weekends and the statute: Fri 01-01 is
+    # 元旦 (never a working day), 01-04..08 (5-9), Mon 01-11 (10).
     result = add_working_days(D(2026, 12, 28), 10)
-    assert result.end_date == D(2027, 1, 8)
+    assert result.end_date == D(2027, 1, 11)
     assert len(result.warnings) == 1 and result.warnings[0].startswith("2027年")
     # Once the admin has entered 2027, its rows count and the warning goes.
     Holiday.objects.create(date=D(2027, 1, 1), is_workday=False, name="元旦")
