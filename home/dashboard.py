@@ -46,6 +46,7 @@ def _unit_hr(user, membership):
         "unit": unit,
         "staff_count": staff.filter(role=Role.APPLICANT).count(),
         "locked_count": locked_count(staff.values("user__id_number")),
+        "join_count": orgs.pending_join_requests(membership.organization).count(),
         "staff_url": reverse("organizations:unit_staff", args=[unit.pk]),
         "edit_url": reverse("organizations:unit_edit", args=[unit.pk]),
     }

@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from applications.models import State
 from portal.accounts.models import User
-from portal.organizations.models import Organization
+from portal.organizations.models import JoinRequest, JoinStatus, Membership, Organization
+from tests.factories import UnitFactory, member
 from tests.workflow_helpers import DEMO, at
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,22 @@ def test_staff_actions_only_for_officer_and_admin(as_role, role):
         assert response.status_code == expected, (name, role)
         if role == "anonymous":
             assert reverse("accounts:login") in response.url
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_join_requests_decided_only_by_the_units_officer_and_admin(as_role, role):
+    unit = Organization.objects.get(name="昆明市第一中学")
+    joining = member("applicant", UnitFactory())
+    Membership.objects.filter(user=joining).update(is_active=False)
+    join_request = JoinRequest.objects.create(user=joining, organization=unit)
+    response = as_role(role).post(
+        reverse("organizations:join_decide", args=[unit.pk, join_request.pk]), {"decision": "reject"}
+    )
+    expected = {"unit_hr": 302, "admin": 302, "anonymous": 302}.get(role, 404)
+    assert response.status_code == expected, role
+    join_request.refresh_from_db()
+    decided = role in ("unit_hr", "admin")
+    assert (join_request.status == JoinStatus.REJECTED) is decided
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.core.admin_widgets import SafeAutocompleteMixin
 
-from .models import Membership, NameChange, Organization, Region
+from .models import JoinRequest, Membership, NameChange, Organization, Region
 
 
 @admin.register(Region)
@@ -60,3 +60,20 @@ class MembershipAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     search_fields = ["user__real_name", "user__mobile", "organization__name"]
     list_select_related = ["user", "organization"]
     autocomplete_fields = ["user", "organization"]
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    """Read only: the unit's HR officer decides on the staff page (join_request_decide)."""
+
+    list_display = ["user", "organization", "status", "created_at", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["user", "organization", "decided_by"]
+    search_fields = ["organization__name"]
+    readonly_fields = ["user", "organization", "status", "created_at", "decided_by", "decided_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

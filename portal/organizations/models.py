@@ -201,3 +201,46 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user.real_name} · {self.get_role_display()} · {self.organization.name}"
+
+
+class JoinStatus(models.TextChoices):
+    PENDING = "pending", _("待单位审核")
+    APPROVED = "approved", _("已同意")
+    REJECTED = "rejected", _("未同意")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class JoinRequest(models.Model):
+    """Someone with an account asks to join a unit as an applicant; its HR officer decides. A
+    removal lasts: nobody becomes a unit's applicant again without the unit agreeing."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("申请人")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="join_requests", verbose_name=_("单位")
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=JoinStatus.choices, default=JoinStatus.PENDING)
+    created_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("处理人"),
+    )
+
+    class Meta:
+        verbose_name = _("加入单位申请")
+        verbose_name_plural = _("加入单位申请")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(status="pending"), name="join_request_one_pending_per_user"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user.real_name} → {self.organization.name} ({self.get_status_display()})"

@@ -4,7 +4,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from portal.accounts.models import User
 
-from .models import Membership, Organization, OrgStatus, Role
+from .models import JoinRequest, JoinStatus, Membership, Organization, OrgStatus, Role
 from .permissions import is_admin
 
 
@@ -50,6 +50,18 @@ def unit_staff(unit: Organization) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("role", "user__real_name")
     )
+
+
+def pending_join_requests(unit: Organization) -> QuerySet[JoinRequest]:
+    return (
+        JoinRequest.objects.filter(organization=unit, status=JoinStatus.PENDING)
+        .select_related("user")
+        .order_by("created_at", "id")
+    )
+
+
+def pending_join_request_of(user) -> JoinRequest | None:
+    return JoinRequest.objects.filter(user=user, status=JoinStatus.PENDING).select_related("organization").first()
 
 
 def memberships_of(user) -> QuerySet[Membership]:

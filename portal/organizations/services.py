@@ -12,7 +12,7 @@ from portal.core.identity import normalize_credit_code
 
 from . import permissions
 from .alerts import unit_reviewed
-from .models import Membership, NameChange, Organization, OrgKind, OrgStatus, Role
+from .models import JoinRequest, JoinStatus, Membership, NameChange, Organization, OrgKind, OrgStatus, Role
 
 
 def applicant_register(
@@ -40,15 +40,52 @@ def applicant_register(
 
 
 @transaction.atomic
-def applicant_join_unit(*, user: User, unit: Organization) -> Membership:
-    """Someone with an account but no unit (removed from one, or changed jobs) joins another."""
+def join_request_create(*, user: User, unit: Organization) -> JoinRequest:
+    """Someone with an account but no unit (removed from one, or changed jobs) asks to join one;
+    they become its applicant only when its HR officer agrees (join_request_decide)."""
     User.objects.select_for_update().filter(pk=user.pk).first()
     unit = Organization.objects.select_for_update().get(pk=unit.pk)
     if unit.kind != OrgKind.UNIT or unit.status != OrgStatus.APPROVED:
         raise ValidationError({"unit": _("该单位尚未通过审核，暂不能选择。")})
     if Membership.objects.active().filter(user=user, role=Role.APPLICANT).exists():
         raise ValidationError({"unit": _("您已属于一个工作单位；如需调整，请先由原单位经办人将您移出。")})
-    return Membership.objects.create(user=user, organization=unit, role=Role.APPLICANT)
+    if JoinRequest.objects.filter(user=user, status=JoinStatus.PENDING).exists():
+        raise ValidationError({"unit": _("您已有一份待审核的加入申请；如需改选单位，请先撤回。")})
+    return JoinRequest.objects.create(user=user, organization=unit)
+
+
+@transaction.atomic
+def join_request_withdraw(*, join_request: JoinRequest, user: User) -> None:
+    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    if join_request.user_id != user.pk:
+        raise PermissionDenied
+    if join_request.status != JoinStatus.PENDING:
+        raise ValidationError(_("该申请已处理，不能撤回。"))
+    join_request.status = JoinStatus.WITHDRAWN
+    join_request.decided_at = timezone.now()
+    join_request.save(update_fields=["status", "decided_at"])
+
+
+@transaction.atomic
+def join_request_decide(*, join_request: JoinRequest, by: User, approve: bool) -> JoinRequest:
+    """The unit's HR officer agrees (the person becomes the unit's applicant) or declines."""
+    join_request = JoinRequest.objects.select_for_update().select_related("organization").get(pk=join_request.pk)
+    if not permissions.can_manage_unit(by, join_request.organization):
+        raise PermissionDenied
+    if join_request.status != JoinStatus.PENDING:
+        raise ValidationError(_("该申请已处理。"))
+    User.objects.select_for_update().filter(pk=join_request.user_id).first()
+    if approve:
+        if Membership.objects.active().filter(user_id=join_request.user_id, role=Role.APPLICANT).exists():
+            raise ValidationError(_("该人员已属于其他单位。"))
+        Membership.objects.create(
+            user_id=join_request.user_id, organization=join_request.organization, role=Role.APPLICANT
+        )
+    join_request.status = JoinStatus.APPROVED if approve else JoinStatus.REJECTED
+    join_request.decided_at = timezone.now()
+    join_request.decided_by = by
+    join_request.save(update_fields=["status", "decided_at", "decided_by"])
+    return join_request
 
 
 def unit_register(

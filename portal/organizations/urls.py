@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/staff/<int:user_pk>/unlock/", views.staff_unlock, name="staff_unlock"),
     path("<int:pk>/staff/<int:user_pk>/reset-password/", views.staff_reset_password, name="staff_reset_password"),
     path("<int:pk>/staff/<int:user_pk>/remove/", views.staff_remove, name="staff_remove"),
+    path("<int:pk>/join-requests/<int:request_pk>/", views.join_decide, name="join_decide"),
 ]

@@ -141,8 +141,32 @@ def unit_staff(request, pk):
     return render(
         request,
         "organizations/unit_staff.html",
-        {"unit": unit, "staff": staff, "new_password": request.session.pop("one_time_password", None)},
+        {
+            "unit": unit,
+            "staff": staff,
+            "join_requests": selectors.pending_join_requests(unit),
+            "new_password": request.session.pop("one_time_password", None),
+        },
     )
+
+
+@login_required
+@require_POST
+def join_decide(request, pk, request_pk):
+    unit = _managed_unit(request, pk)
+    join_request = get_object_or_404(selectors.pending_join_requests(unit), pk=request_pk)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.join_request_decide(join_request=join_request, by=request.user, approve=approve)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        name = join_request.user.real_name
+        if approve:
+            messages.success(request, _("已同意%(name)s加入本单位。") % {"name": name})
+        else:
+            messages.success(request, _("已拒绝%(name)s的加入申请。") % {"name": name})
+    return redirect("organizations:unit_staff", pk=unit.pk)
 
 
 def _staff_member(request, unit_pk, user_pk) -> tuple[Organization, User]:

@@ -16,8 +16,8 @@ from portal.accounts.views import send_code
 from portal.core.forms import add_validation_errors
 
 from .forms import ApplicantRegisterForm, JoinUnitForm
-from .selectors import memberships_of
-from .services import applicant_join_unit, applicant_register
+from .selectors import memberships_of, pending_join_request_of
+from .services import applicant_register, join_request_create, join_request_withdraw
 
 
 def registered_message() -> str:
@@ -50,19 +50,31 @@ def register(request):
 @require_http_methods(["GET", "POST"])
 def profile(request):
     memberships = list(memberships_of(request.user))
-    # Someone removed from their unit (or who changed jobs) picks another one here: registering
+    pending = None if memberships else pending_join_request_of(request.user)
+    # Someone removed from their unit (or who changed jobs) asks to join another here: registering
     # again is not possible, the ID number is taken by their own account. Staff of departments,
     # windows and the bureau are not offered this (their home is their organization).
-    join_form = None if memberships else JoinUnitForm(request.POST or None)
+    join_form = None if memberships or pending else JoinUnitForm(request.POST or None)
     if request.method == "POST":
+        if pending is not None and request.POST.get("withdraw") == str(pending.pk):
+            join_request_withdraw(join_request=pending, user=request.user)
+            messages.success(request, _("已撤回加入申请。"))
+            return redirect("people:profile")
         if join_form is None:
             return redirect("people:profile")
         if join_form.is_valid():
+            unit = join_form.cleaned_data["unit"]
             try:
-                applicant_join_unit(user=request.user, unit=join_form.cleaned_data["unit"])
+                join_request_create(user=request.user, unit=unit)
             except ValidationError as error:
                 add_validation_errors(join_form, error)
             else:
-                messages.success(request, _("已加入“%(name)s”。") % {"name": join_form.cleaned_data["unit"].name})
-                return redirect("home:dashboard")
-    return render(request, "accounts/profile.html", {"memberships": memberships, "join_form": join_form})
+                messages.success(
+                    request, _("已向“%(name)s”提交加入申请，待单位经办人同意后生效。") % {"name": unit.name}
+                )
+                return redirect("people:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {"memberships": memberships, "join_form": join_form, "pending_join": pending},
+    )
