@@ -155,6 +155,8 @@ SESSION_COOKIE_HTTPONLY = True
 # where all of these are off. Each can be set on its own.
 _https = not DEBUG
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_https)
+# The compose healthcheck and the load balancer ask over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=_https)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=SESSION_COOKIE_SECURE)
 # Browsers remember for this long to use HTTPS only (one year; 0 sends no header).
