@@ -272,6 +272,11 @@ DOCUMENT_JOB_TIME_LIMIT_SECONDS = env.int("DOCUMENT_JOB_TIME_LIMIT_SECONDS", def
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=DOCUMENT_JOB_TIME_LIMIT_SECONDS + 600)
 }
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= DOCUMENT_JOB_TIME_LIMIT_SECONDS:
+    raise ValueError(
+        "CELERY_VISIBILITY_TIMEOUT_SECONDS must be longer than DOCUMENT_JOB_TIME_LIMIT_SECONDS: "
+        "a job still rendering would be delivered a second time"
+    )
 
 # Text messages: pluggable backend; the default writes them to the log.
 SMS_BACKEND = env.str("SMS_BACKEND", default="portal.notifications.sms.LoggingSmsBackend")
