@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -128,15 +127,29 @@ def stale_before(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) - timedelta(minutes=settings.DOCUMENT_JOB_STALE_MINUTES)
 
 
+def _older(before: datetime, *fields: str) -> Q:
+    """The first of `fields` that is set is older than `before` (COALESCE, in plain column terms,
+    so a concurrent UPDATE re-checks it on the row it locked)."""
+    first, *rest = fields
+    older = Q(**{f"{first}__lt": before})
+    if rest:
+        older |= Q(**{f"{first}__isnull": True}) & _older(before, *rest)
+    return older
+
+
+def stuck_q(now: datetime | None = None) -> Q:
+    """The one stale rule (the dispatcher re-queues these, staff may retry them): running with no
+    heartbeat for DOCUMENT_JOB_STALE_MINUTES (its worker died), or queued that long ago and never
+    started (its message was lost)."""
+    before = stale_before(now)
+    running = Q(status=JobStatus.RUNNING) & _older(before, "heartbeat_at", "started_at", "created_at")
+    queued = Q(status=JobStatus.PENDING) & _older(before, "queued_at", "created_at")
+    return running | queued
+
+
 class DocumentJobQuerySet(models.QuerySet):
     def stuck(self, now: datetime | None = None):
-        """The one stale rule (the dispatcher re-queues these, staff may retry them): running with
-        no heartbeat for DOCUMENT_JOB_STALE_MINUTES (its worker died), or queued that long ago and
-        never started (its message was lost)."""
-        before = stale_before(now)
-        return self.alias(
-            beat=Coalesce("heartbeat_at", "started_at", "created_at"), handed=Coalesce("queued_at", "created_at")
-        ).filter(Q(status=JobStatus.RUNNING, beat__lt=before) | Q(status=JobStatus.PENDING, handed__lt=before))
+        return self.filter(stuck_q(now))
 
     def undelivered(self, now: datetime | None = None):
         """Waiting for a broker that was down when they were queued (publishing failed)."""

@@ -36,6 +36,7 @@ from .models import (
     HandoverMethod,
     JobStatus,
     PrintLog,
+    stuck_q,
 )
 from .permissions import can_manage_certificate, can_retry_job, department_memberships, print_membership
 
@@ -341,9 +342,7 @@ def document_job_run(*, job_id: int) -> str:
     now = timezone.now()
     # Claimed only when nobody is at it: a duplicate delivery while the job renders (fresh heartbeat),
     # after it finished, or of a superseded batch changes nothing and writes no file.
-    claimable = Q(status__in=[JobStatus.PENDING, JobStatus.FAILED]) | Q(
-        pk__in=DocumentJob.objects.stuck(now).filter(status=JobStatus.RUNNING).values("pk")
-    )
+    claimable = Q(status__in=[JobStatus.PENDING, JobStatus.FAILED]) | Q(status=JobStatus.RUNNING) & stuck_q(now)
     claimed = DocumentJob.objects.filter(claimable, pk=job_id).update(
         status=JobStatus.RUNNING, attempts=F("attempts") + 1, started_at=now, heartbeat_at=now, progress=0
     )
