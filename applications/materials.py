@@ -7,6 +7,7 @@ uploader's claims, and renaming `setup.exe` to `证书.pdf` must not get it past
 stored under server-made names (`material_path`); the uploader's name is kept only as a record.
 """
 
+import errno
 import hashlib
 import logging
 import os
@@ -537,8 +538,24 @@ def material_upload(
     storage = material.file.storage
     upload.seek(0)
     # The name given here is ignored by material_path; only the server-made name is used.
-    material.file.save(f"upload{extension}", upload, save=False)
-    stored = material.file.name
+    target = material.file.field.generate_filename(material, f"upload{extension}")
+    try:
+        stored = storage.save(target, upload)
+    except OSError as error:
+        # A full disk (ENOSPC, EDQUOT) or a failing volume: refuse at the field, and remove what
+        # was written before the error (the filesystem storage leaves a partial file behind).
+        _delete_stored(storage, target)
+        logger.error(
+            "material upload not stored: %s (%s) on %s",
+            errno.errorcode.get(error.errno, "OSError"),
+            error.strerror or error,
+            type(storage).__name__,
+        )
+        raise ValidationError(
+            {"file": _("服务器存储空间不足或存储故障，文件未能保存，请稍后再试；如一直失败请联系管理员。")},
+            code="storage",
+        ) from error
+    material.file.name = stored
     try:
         with transaction.atomic():
             _lock_editable(application, user)

@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Certificate, CertificateCounter, DocumentJob, Handover, JobStatus, PrintLog
+from . import services
+from .models import Certificate, CertificateCounter, DocumentJob, Handover, PrintLog
 
 
 class PrintLogInline(admin.TabularInline):
@@ -33,7 +35,17 @@ class CertificateAdmin(admin.ModelAdmin):
 
 @admin.register(DocumentJob)
 class DocumentJobAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "status", "attempts", "application", "organization", "created_at", "finished_at"]
+    list_display = [
+        "id",
+        "kind",
+        "status",
+        "attempts",
+        "application",
+        "organization",
+        "created_at",
+        "heartbeat_at",
+        "finished_at",
+    ]
     list_filter = ["status", "kind"]
     readonly_fields = [f.name for f in DocumentJob._meta.fields]
     actions = ["retry"]
@@ -41,16 +53,21 @@ class DocumentJobAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("重新生成所选失败的文书"))
+    @admin.action(description=_("重新生成所选失败或卡住的文书"))
     def retry(self, request, queryset):
-        # Imported here because tasks.py imports services.py, which the admin imports.
-        from .tasks import render_document
-
-        failed = list(queryset.filter(status=JobStatus.FAILED).values_list("pk", flat=True))
-        queryset.filter(pk__in=failed).update(status=JobStatus.PENDING, progress=0)
-        for pk in failed:
-            render_document.delay(pk)
-        messages.info(request, _("已重新提交 %(n)d 个任务。") % {"n": len(failed)})
+        # Through the same service as the page's button: the row lock and the checks (failed or
+        # stuck only; a job a worker is rendering is not queued a second time).
+        retried, refused = 0, 0
+        for pk in queryset.values_list("pk", flat=True):
+            try:
+                services.job_retry(job_id=pk, user=request.user)
+            except (ValidationError, PermissionDenied):
+                refused += 1
+            else:
+                retried += 1
+        messages.info(request, _("已重新提交 %(n)d 个任务。") % {"n": retried})
+        if refused:
+            messages.warning(request, _("%(n)d 个任务正在处理或已完成，未重新提交。") % {"n": refused})
 
 
 @admin.register(Handover)

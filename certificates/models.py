@@ -2,9 +2,11 @@
 as background jobs, the print log at the window and the hand-over to the holder."""
 
 import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -117,6 +119,42 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("生成中")
     DONE = "done", _("已完成")
     FAILED = "failed", _("生成失败")
+    # A print batch asked for again while it was stuck: its late delivery must not print.
+    SUPERSEDED = "superseded", _("已被取代")
+
+
+def stale_before(now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) - timedelta(minutes=settings.DOCUMENT_JOB_STALE_MINUTES)
+
+
+def _older(before: datetime, *fields: str) -> Q:
+    """The first of `fields` that is set is older than `before` (COALESCE, in plain column terms,
+    so a concurrent UPDATE re-checks it on the row it locked)."""
+    first, *rest = fields
+    older = Q(**{f"{first}__lt": before})
+    if rest:
+        older |= Q(**{f"{first}__isnull": True}) & _older(before, *rest)
+    return older
+
+
+def stuck_q(now: datetime | None = None) -> Q:
+    """The one stale rule (the dispatcher re-queues these, staff may retry them): running with no
+    heartbeat for DOCUMENT_JOB_STALE_MINUTES (its worker died), or queued that long ago and never
+    started (its message was lost)."""
+    before = stale_before(now)
+    running = Q(status=JobStatus.RUNNING) & _older(before, "heartbeat_at", "started_at", "created_at")
+    queued = Q(status=JobStatus.PENDING) & _older(before, "queued_at", "created_at")
+    return running | queued
+
+
+class DocumentJobQuerySet(models.QuerySet):
+    def stuck(self, now: datetime | None = None):
+        return self.filter(stuck_q(now))
+
+    def undelivered(self, now: datetime | None = None):
+        """Waiting for a broker that was down when they were queued (publishing failed)."""
+        before = (now or timezone.now()) - timedelta(seconds=settings.DOCUMENT_JOB_DISPATCH_AFTER_SECONDS)
+        return self.filter(status=JobStatus.PENDING, queued_at__isnull=True, created_at__lte=before)
 
 
 class DocumentJob(models.Model):
@@ -151,6 +189,13 @@ class DocumentJob(models.Model):
     created_at = models.DateTimeField(_("提交时间"), default=timezone.now)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Handed to the broker (NULL: not yet, or publishing failed; then the dispatcher retries it).
+    queued_at = models.DateTimeField(_("入队时间"), null=True, blank=True)
+    queue_failed_at = models.DateTimeField(_("入队失败时间"), null=True, blank=True)
+    # Renewed by the worker while it renders: a running job whose heartbeat stopped is stuck.
+    heartbeat_at = models.DateTimeField(_("心跳时间"), null=True, blank=True)
+
+    objects = DocumentJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("文书生成任务")
@@ -163,7 +208,32 @@ class DocumentJob(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+        return self.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.SUPERSEDED)
+
+    @property
+    def waits_for_broker(self) -> bool:
+        return self.status == JobStatus.PENDING and self.queued_at is None and self.queue_failed_at is not None
+
+    @property
+    def status_label(self) -> str:
+        """What the screens say: honest about a job the broker could not take yet."""
+        if self.waits_for_broker:
+            return _("排队等待中（后台服务暂不可用）")
+        return self.get_status_display()
+
+    @property
+    def is_stuck(self) -> bool:
+        """DocumentJobQuerySet.stuck() for one row already read (the rule is the same)."""
+        before = stale_before()
+        if self.status == JobStatus.RUNNING:
+            return (self.heartbeat_at or self.started_at or self.created_at) < before
+        if self.status == JobStatus.PENDING:
+            return (self.queued_at or self.created_at) < before
+        return False
+
+    @property
+    def may_retry(self) -> bool:
+        return self.status == JobStatus.FAILED or self.is_stuck
 
     @property
     def total(self) -> int:

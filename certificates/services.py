@@ -35,6 +35,7 @@ from .models import (
     HandoverMethod,
     JobStatus,
     PrintLog,
+    stuck_q,
 )
 from .permissions import can_manage_certificate, can_retry_job, department_memberships, print_membership
 
@@ -179,11 +180,56 @@ def certificate_issue(*, application_id: int) -> Certificate:
 # --- document jobs -----------------------------------------------------------------------------
 
 
-def _enqueue(job: DocumentJob) -> None:
+# Publishing happens after the request's commit: give up quickly and leave it to the dispatcher.
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+
+def job_publish(job_id: int) -> bool:
+    """Hand a pending job to the broker. Never raises: when the broker is down the job stays
+    pending with no `queued_at` (the screens say so) and the dispatcher publishes it later."""
     # Imported here because tasks.py imports this module (it runs the jobs these functions queue).
     from .tasks import render_document
 
-    transaction.on_commit(lambda: render_document.delay(job.pk), robust=True)
+    # Marked before publishing: in the embedded stack the task runs inside apply_async.
+    DocumentJob.objects.filter(pk=job_id, status=JobStatus.PENDING).update(queued_at=timezone.now())
+    try:
+        render_document.apply_async(args=[job_id], retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+    except Exception:  # kombu.exceptions.OperationalError, redis errors, OSError: anything the broker raises
+        logger.warning("could not queue document job %s; the dispatcher will queue it later", job_id, exc_info=True)
+        DocumentJob.objects.filter(pk=job_id, status=JobStatus.PENDING).update(
+            queued_at=None, queue_failed_at=timezone.now()
+        )
+        return False
+    DocumentJob.objects.filter(pk=job_id).update(queue_failed_at=None)
+    return True
+
+
+def _enqueue(job: DocumentJob) -> None:
+    transaction.on_commit(lambda: job_publish(job.pk), robust=True)
+
+
+def document_jobs_dispatch(*, now: datetime.datetime | None = None, limit: int = 500) -> int:
+    """Run by beat every minute: make the missing certificate and receipt jobs (their step's
+    message was lost), and queue the jobs the broker never took and the stuck ones (one stale
+    rule, DocumentJobQuerySet.stuck). Running a job twice is harmless. Returns how many were queued."""
+    now = now or timezone.now()
+    approved = Application.objects.filter(state=State.APPROVED, certificate__isnull=True).exclude(
+        document_jobs__kind=DocumentKind.CERTIFICATE
+    )
+    accepted = Application.objects.exclude(acceptance_number="").exclude(document_jobs__kind=DocumentKind.RECEIPT)
+    made = [certificate_job_ensure(application_id=pk).pk for pk in approved.values_list("pk", flat=True)[:limit]]
+    made += [receipt_job_ensure(application_id=pk).pk for pk in accepted.values_list("pk", flat=True)[:limit]]
+    due = DocumentJob.objects.undelivered(now) | DocumentJob.objects.stuck(now)
+    queued = 0
+    for job_id in [*made, *due.order_by("created_at").values_list("pk", flat=True)[:limit]]:
+        # Back to pending (still stuck, checked again in the update) so the screens stop saying 生成中.
+        DocumentJob.objects.stuck(now).filter(pk=job_id, status=JobStatus.RUNNING).update(
+            status=JobStatus.PENDING, progress=0
+        )
+        queued += job_publish(job_id)
+    if queued:
+        logger.info("dispatcher queued %d document job(s)", queued)
+    return queued
 
 
 def _ensure_job(*, key: str, **fields) -> tuple[DocumentJob, bool]:
@@ -204,6 +250,16 @@ def receipt_job_ensure(*, application_id: int) -> DocumentJob:
         key=receipt_key(application_id), kind=DocumentKind.RECEIPT, application_id=application_id
     )
     return job
+
+
+def step_documents_queue(*, application_id: int, certificate: bool, receipt: bool) -> None:
+    """Inside a workflow step's transaction: the certificate (approved) and receipt (accepted) jobs,
+    published after commit. The row commits with the step, so a broker that is down loses nothing:
+    the dispatcher publishes it within a minute of the broker coming back."""
+    wanted = [(certificate, certificate_job_ensure), (receipt, receipt_job_ensure)]
+    for job in [ensure(application_id=application_id) for want, ensure in wanted if want]:
+        if job.status == JobStatus.PENDING:
+            _enqueue(job)
 
 
 def form_job_ensure(*, application: Application, user) -> DocumentJob:
@@ -258,9 +314,7 @@ def job_retry(*, job_id: int, user) -> DocumentJob:
         )
         if not can_retry_job(user, job):
             raise PermissionDenied
-        stale = timezone.now() - datetime.timedelta(minutes=settings.DOCUMENT_JOB_STALE_MINUTES)
-        stuck = job.status in (JobStatus.PENDING, JobStatus.RUNNING) and (job.started_at or job.created_at) < stale
-        if job.status != JobStatus.FAILED and not stuck:
+        if not job.may_retry:
             raise ValidationError(_("该任务正在处理或已完成，无需重试。"))
         job.status = JobStatus.PENDING
         job.progress = 0
@@ -269,8 +323,9 @@ def job_retry(*, job_id: int, user) -> DocumentJob:
     return job
 
 
-def _progress(job_id: int, percent: int) -> None:
-    DocumentJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(progress=max(0, min(99, int(percent))))
+def _progress(ours, percent: int) -> None:
+    """Progress is the worker's heartbeat too: a job whose heartbeat stops is stuck."""
+    ours.update(progress=max(0, min(99, int(percent))), heartbeat_at=timezone.now())
 
 
 def document_job_run(*, job_id: int) -> str:
@@ -281,21 +336,23 @@ def document_job_run(*, job_id: int) -> str:
     # when its document is first rendered).
     from .documents import RENDERERS
 
-    claimed = (
-        DocumentJob.objects.filter(pk=job_id)
-        .exclude(status=JobStatus.DONE)
-        .update(status=JobStatus.RUNNING, attempts=F("attempts") + 1, started_at=timezone.now(), progress=0)
+    now = timezone.now()
+    # Claimed only when nobody is at it: a duplicate delivery while the job renders (fresh heartbeat),
+    # after it finished, or of a superseded batch changes nothing and writes no file.
+    claimable = Q(status__in=[JobStatus.PENDING, JobStatus.FAILED]) | Q(status=JobStatus.RUNNING) & stuck_q(now)
+    claimed = DocumentJob.objects.filter(claimable, pk=job_id).update(
+        status=JobStatus.RUNNING, attempts=F("attempts") + 1, started_at=now, heartbeat_at=now, progress=0
     )
     if not claimed:
         return "skipped"
     job = DocumentJob.objects.select_related("application", "certificate", "organization", "committee").get(pk=job_id)
+    # This run's own row: a run whose job was claimed again since (stuck, re-queued) records nothing.
+    ours = DocumentJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts)
     try:
-        rendered = RENDERERS[job.kind](job, progress=lambda percent: _progress(job.pk, percent))
+        rendered = RENDERERS[job.kind](job, progress=lambda percent: _progress(ours, percent))
     except Exception as exc:
         message = str(exc) if isinstance(exc, CertificateRefused) else f"{type(exc).__name__}: {exc}"
-        DocumentJob.objects.filter(pk=job.pk).exclude(status=JobStatus.DONE).update(
-            status=JobStatus.FAILED, error=message[:2000], finished_at=timezone.now()
-        )
+        ours.update(status=JobStatus.FAILED, error=message[:2000], finished_at=timezone.now())
         logger.warning("document job %s (%s) failed: %s", job.pk, job.kind, message)
         raise
     name = default_storage.save(
@@ -304,17 +361,13 @@ def document_job_run(*, job_id: int) -> str:
     )
     try:
         with transaction.atomic():
-            finished = (
-                DocumentJob.objects.filter(pk=job.pk)
-                .exclude(status=JobStatus.DONE)
-                .update(
-                    status=JobStatus.DONE,
-                    file=name,
-                    filename=rendered.filename,
-                    progress=100,
-                    error="",
-                    finished_at=timezone.now(),
-                )
+            finished = ours.update(
+                status=JobStatus.DONE,
+                file=name,
+                filename=rendered.filename,
+                progress=100,
+                error="",
+                finished_at=timezone.now(),
             )
             if finished and job.kind == DocumentKind.PRINT_BATCH:
                 _log_prints(job)
@@ -338,16 +391,22 @@ def printable_certificate(application: Application) -> Certificate | None:
 REPRINT_REASON_MAX = 200
 
 
-def _in_open_batches(certificate_ids: set[int]) -> set[int]:
+def _in_open_batches(certificate_ids: set[int]) -> tuple[set[int], list[int]]:
     """Of these certificates, those already in a print batch that is queued or rendering: printing
-    them again now would be a reprint (a double-clicked button, two staff at once)."""
-    busy = set()
+    them again now would be a reprint (a double-clicked button, two staff at once). And the stuck
+    batches holding any of them: asking again supersedes those (their late delivery prints nothing)."""
+    busy, stuck = set(), []
     open_batches = DocumentJob.objects.filter(
         kind=DocumentKind.PRINT_BATCH, status__in=[JobStatus.PENDING, JobStatus.RUNNING]
-    ).values_list("params", flat=True)
-    for params in open_batches:
-        busy |= certificate_ids & set((params or {}).get("certificate_ids", []))
-    return busy
+    )
+    stuck_ids = set(open_batches.stuck().values_list("pk", flat=True))
+    for pk, params in open_batches.values_list("pk", "params"):
+        overlap = certificate_ids & set((params or {}).get("certificate_ids", []))
+        if overlap and pk in stuck_ids:
+            stuck.append(pk)
+        else:
+            busy |= overlap
+    return busy, stuck
 
 
 def print_batch_request(*, user, application_ids: list[int], reason: str = "") -> DocumentJob:
@@ -394,7 +453,8 @@ def print_batch_request(*, user, application_ids: list[int], reason: str = "") -
             raise ValidationError({"application": problems})
         chosen_ids = {c.pk for c in chosen}
         printed = set(PrintLog.objects.filter(certificate__in=chosen).values_list("certificate_id", flat=True))
-        busy = _in_open_batches(chosen_ids) - printed
+        busy, superseded = _in_open_batches(chosen_ids)
+        busy -= printed
         if printed and not reason:
             raise ValidationError(
                 {"reason": _("所选证书中有 %(n)d 张已打印过，重印须填写原因。") % {"n": len(printed)}}
@@ -409,6 +469,9 @@ def print_batch_request(*, user, application_ids: list[int], reason: str = "") -
                     % {"n": len(busy)}
                 }
             )
+        DocumentJob.objects.filter(pk__in=superseded).stuck().update(
+            status=JobStatus.SUPERSEDED, error=_("已被新的打印批次取代。"), finished_at=timezone.now()
+        )
         job = DocumentJob.objects.create(
             kind=DocumentKind.PRINT_BATCH,
             key=f"print_batch:{uuid.uuid4().hex}",

@@ -1,17 +1,15 @@
 """How certificates react to the workflow (subscribed in CertificatesConfig.ready()): an approval
-makes the certificate, an acceptance the receipt, each queued after the step commits. A job lost
-between commit and broker is caught by the beat task tasks.issue_missing_documents."""
-
-from django.db import transaction
+makes the certificate's job, an acceptance the receipt's, in the step's transaction, each published
+after the step commits. A job the broker could not take is published by the beat task
+tasks.dispatch_document_jobs within a minute of the broker coming back."""
 
 from applications.workflow.events import StepTaken
 
-from .tasks import issue_acceptance_receipt, issue_certificate
+from . import services
 
 
 def on_step(event: StepTaken) -> None:
-    application_id = event.application.pk
-    if event.approved:
-        transaction.on_commit(lambda: issue_certificate.delay(application_id), robust=True)
-    if event.accepted:
-        transaction.on_commit(lambda: issue_acceptance_receipt.delay(application_id), robust=True)
+    if event.approved or event.accepted:
+        services.step_documents_queue(
+            application_id=event.application.pk, certificate=event.approved, receipt=event.accepted
+        )

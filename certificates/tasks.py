@@ -3,16 +3,11 @@ worker that dies mid-render leaves the message to be delivered again) and retry 
 Every failure is recorded on the DocumentJob, where staff see it and can retry it."""
 
 import logging
-from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.utils import timezone
-
-from applications.models import Application, State
 
 from . import services
-from .models import DocumentJob, DocumentKind, JobStatus
 
 logger = logging.getLogger("portal.certificates")
 
@@ -32,50 +27,33 @@ def _run(task, job_id: int) -> str:
         raise task.retry(exc=exc, countdown=min(15 * 2**task.request.retries, 900)) from exc
 
 
-@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES, time_limit=settings.DOCUMENT_JOB_TIME_LIMIT_SECONDS)
 def issue_certificate(self, application_id: int) -> str:
     """Make (once) and render the certificate of an approved application."""
     job = services.certificate_job_ensure(application_id=application_id)
     return _run(self, job.pk)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES, time_limit=settings.DOCUMENT_JOB_TIME_LIMIT_SECONDS)
 def issue_acceptance_receipt(self, application_id: int) -> str:
     """Render the acceptance receipt (受理凭证) after the window accepted the file."""
     job = services.receipt_job_ensure(application_id=application_id)
     return _run(self, job.pk)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES, time_limit=settings.DOCUMENT_JOB_TIME_LIMIT_SECONDS)
 def render_document(self, job_id: int) -> str:
     """Render any document job (forms, rosters, letters, print batches, retries)."""
     return _run(self, job_id)
 
 
 @shared_task(acks_late=True)
-def issue_missing_documents() -> int:
-    """Safety net for lost messages (e.g. the broker was down when a step committed), run by beat:
-    every approved application without a certificate and every accepted one without a receipt gets
-    its job run, and a job still waiting in the queue after DOCUMENT_JOB_STALE_MINUTES is queued
-    again (running it twice is harmless). Returns how many were queued."""
+def dispatch_document_jobs() -> int:
+    """Beat, every minute: see services.document_jobs_dispatch. Returns how many were queued."""
+    return services.document_jobs_dispatch()
 
-    certificates = list(
-        Application.objects.filter(state=State.APPROVED, certificate__isnull=True).values_list("pk", flat=True)
-    )
-    with_receipt = DocumentJob.objects.filter(kind=DocumentKind.RECEIPT).values("application_id")
-    receipts = list(
-        Application.objects.exclude(acceptance_number="").exclude(pk__in=with_receipt).values_list("pk", flat=True)
-    )
-    stale_before = timezone.now() - timedelta(minutes=settings.DOCUMENT_JOB_STALE_MINUTES)
-    stale = list(
-        DocumentJob.objects.filter(status=JobStatus.PENDING, created_at__lt=stale_before)
-        .exclude(kind=DocumentKind.CERTIFICATE, application_id__in=certificates)
-        .values_list("pk", flat=True)
-    )
-    for application_id in certificates:
-        issue_certificate.delay(application_id)
-    for application_id in receipts:
-        issue_acceptance_receipt.delay(application_id)
-    for job_id in stale:
-        render_document.delay(job_id)
-    return len(certificates) + len(receipts) + len(stale)
+
+@shared_task(acks_late=True)
+def issue_missing_documents() -> int:
+    """The former ten-minute sweep's name, kept for messages and schedules still naming it."""
+    return services.document_jobs_dispatch()

@@ -162,6 +162,8 @@ SESSION_COOKIE_HTTPONLY = True
 # where all of these are off. Each can be set on its own.
 _https = not DEBUG
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_https)
+# The compose healthcheck and the load balancer ask over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=_https)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=SESSION_COOKIE_SECURE)
 # Browsers remember for this long to use HTTPS only (one year; 0 sends no header).
@@ -277,6 +279,19 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The longest a document job may render (a 500-certificate print batch); the task is stopped after.
+DOCUMENT_JOB_TIME_LIMIT_SECONDS = env.int("DOCUMENT_JOB_TIME_LIMIT_SECONDS", default=1200)
+# Redis redelivers a message not acknowledged within the visibility timeout (acks_late): it must
+# be longer than the longest job, or a job still rendering is delivered a second time. A crashed
+# worker's jobs do not wait for it: the dispatcher re-queues them once their heartbeat stops.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=DOCUMENT_JOB_TIME_LIMIT_SECONDS + 600)
+}
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= DOCUMENT_JOB_TIME_LIMIT_SECONDS:
+    raise ValueError(
+        "CELERY_VISIBILITY_TIMEOUT_SECONDS must be longer than DOCUMENT_JOB_TIME_LIMIT_SECONDS: "
+        "a job still rendering would be delivered a second time"
+    )
 
 # Text messages: pluggable backend; the default writes them to the log.
 SMS_BACKEND = env.str("SMS_BACKEND", default="portal.notifications.sms.LoggingSmsBackend")
@@ -338,8 +353,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.tasks.release_stale_held_uploads",
         "schedule": crontab(hour=3, minute=10),
     },
-    # Certificates, receipts and document jobs whose message was lost (broker down at commit).
-    "certificates-issue-missing": {"task": "certificates.tasks.issue_missing_documents", "schedule": 600.0},
+    # Document jobs the broker never took (down at commit), stuck ones (heartbeat stopped), and
+    # certificates and receipts without a job: within a minute of the broker coming back.
+    "certificates-dispatch-jobs": {"task": "certificates.tasks.dispatch_document_jobs", "schedule": 60.0},
 }
 # How many reverse proxies (nginx …) stand in front of the web process: the client address for
 # rate limits and the admin restriction is then read from X-Forwarded-For. 0 = clients connect directly.
@@ -360,9 +376,12 @@ def _networks(name: str, entries: list[str]) -> list:
 # /admin/ answers only clients in these networks (comma-separated CIDR, e.g. the bureau's intranet
 # 10.8.0.0/16), a 404 to everyone else; empty: everyone.
 ADMIN_ALLOWED_NETWORKS = _networks("ADMIN_ALLOWED_NETWORKS", env.list("ADMIN_ALLOWED_NETWORKS", default=[]))
-# A document job waiting (or running) for longer than this is stuck: the sweep above queues it
-# again, and staff may retry it by hand.
-DOCUMENT_JOB_STALE_MINUTES = env.int("DOCUMENT_JOB_STALE_MINUTES", default=15)
+# One stale rule for every document job: running with no heartbeat for this long (its worker died),
+# or queued this long ago and never started (its message was lost), it is stuck: the dispatcher
+# queues it again, and staff may retry it by hand. The worker renews the heartbeat at each step.
+DOCUMENT_JOB_STALE_MINUTES = env.int("DOCUMENT_JOB_STALE_MINUTES", default=5)
+# A job whose message could not be published (broker down) is queued by the dispatcher once this old.
+DOCUMENT_JOB_DISPATCH_AFTER_SECONDS = env.int("DOCUMENT_JOB_DISPATCH_AFTER_SECONDS", default=10)
 
 # Certificates. Numbers: CERTIFICATE_NUMBER_FORMATS (JSON, keyed by the issuing bureau's region code
 # or name) else CERTIFICATE_NUMBER_FORMAT; fields {year} {serial} (= {number}) {region_code}

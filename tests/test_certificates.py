@@ -186,10 +186,11 @@ def test_sweep_requeues_a_job_left_waiting(demo, settings):
     application = approved()
     tasks.issue_missing_documents()
     fresh = services.form_job_ensure(application=application, user=application.applicant)  # message "lost"
+    DocumentJob.objects.filter(pk=fresh.pk).update(queued_at=timezone.now())
     assert DocumentJob.objects.get(pk=fresh.pk).status == JobStatus.PENDING
     assert tasks.issue_missing_documents() == 0  # not yet stale: its message may still be on the way
     DocumentJob.objects.filter(pk=fresh.pk).update(
-        created_at=timezone.now() - timedelta(minutes=settings.DOCUMENT_JOB_STALE_MINUTES + 1)
+        queued_at=timezone.now() - timedelta(minutes=settings.DOCUMENT_JOB_STALE_MINUTES + 1)
     )
     assert tasks.issue_missing_documents() == 1
     assert DocumentJob.objects.get(pk=fresh.pk).status == JobStatus.DONE
@@ -206,11 +207,13 @@ def test_staff_may_retry_a_waiting_job_when_the_sweep_would_requeue_it(
     tasks.issue_missing_documents()
     job = services.form_job_ensure(application=application, user=application.applicant)
     window = user("window_staff")
-    DocumentJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=20))
+    queued = timezone.now() - timedelta(minutes=20)  # handed to the broker, never started
+    DocumentJob.objects.filter(pk=job.pk).update(created_at=queued, queued_at=queued)
     with pytest.raises(ValidationError):
         services.job_retry(job_id=job.pk, user=window)  # 20 minutes: not stuck yet
     assert tasks.issue_missing_documents() == 0
-    DocumentJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=31))
+    queued = timezone.now() - timedelta(minutes=31)
+    DocumentJob.objects.filter(pk=job.pk).update(created_at=queued, queued_at=queued)
     with django_capture_on_commit_callbacks(execute=True):
         services.job_retry(job_id=job.pk, user=window)
     assert DocumentJob.objects.get(pk=job.pk).status == JobStatus.DONE

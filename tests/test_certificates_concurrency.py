@@ -2,12 +2,14 @@
 nothing there): numbers gap-free per year, one certificate per application, one batch per
 double-click, print log sequences without duplicates or gaps."""
 
+from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 from certificates import services
-from certificates.models import Certificate, DocumentJob, DocumentKind, PrintLog
+from certificates.models import Certificate, DocumentJob, DocumentKind, JobStatus, PrintLog
 from tests.factories import member
 from tests.test_certificates_helpers import approved
 from tests.test_workflow_concurrency import run_at_once
@@ -70,3 +72,18 @@ def test_batches_finishing_at_once_log_each_print_once_in_sequence(demo):
         assert [log.sequence for log in logs] == [1, 2, 3]
         assert sorted(log.job_id for log in logs) == sorted(j.pk for j in jobs)
         assert all(log.reason for log in logs[1:]) and not logs[0].reason
+
+
+def test_a_stuck_batch_delivered_twice_at_once_is_claimed_once(demo):
+    """Two deliveries of a job whose worker died (the dispatcher's and Redis's late one) at once:
+    the claim is re-checked on the locked row, so one renders and the other does nothing."""
+    application = approved_for_others(1)[0]
+    services.certificate_issue(application_id=application.pk)
+    with mock.patch.object(services, "_enqueue"):
+        job = services.print_batch_request(user=user("window_staff"), application_ids=[application.pk])
+    long_ago = timezone.now() - timedelta(hours=1)
+    DocumentJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, heartbeat_at=long_ago, started_at=long_ago)
+    results = run_at_once([lambda: services.document_job_run(job_id=job.pk)] * 2)
+    assert sorted(value for _, value in results) == ["done", "skipped"], results
+    assert DocumentJob.objects.get(pk=job.pk).attempts == 1
+    assert PrintLog.objects.filter(job=job).count() == 1

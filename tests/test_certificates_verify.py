@@ -1,9 +1,12 @@
 """The public verification page (网上可查): valid, void with its replacement, and bad input —
 a wrong number, a wrong name and a burst of guesses — answered alike, then rate-limited."""
 
+import logging
 import re
 
 import pytest
+import redis
+from django.core.cache import caches
 from django.urls import reverse
 
 from tests.test_certificates_helpers import approved, issued, reissue_of
@@ -112,3 +115,28 @@ def test_void_certificate_says_so_and_points_to_its_replacement(demo, client):
     assert "此证书已作废" in page and "证书有效" not in page
     assert new.number in page and reverse("certificates:verify_token", args=[new.verify_token]) in page
     assert "证书有效" in client.post(VERIFY, {"number": new.number, "name": "张伟"}).content.decode()
+
+
+def test_the_page_stays_up_and_limited_when_the_cache_is_down(demo, client, caplog, monkeypatch):
+    """Redis down: the limiter falls back to a count in this process, logs the outage without the
+    client's address, and the page answers."""
+    certificate = issued(approved())
+    monkeypatch.setattr("certificates.ratelimit.local_counts", {}, raising=False)
+
+    def down(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    backend = type(caches["default"])
+    monkeypatch.setattr(backend, "add", down)
+    monkeypatch.setattr(backend, "incr", down)
+    with caplog.at_level(logging.WARNING, logger="portal"):
+        found = client.post(VERIFY, {"number": certificate.number, "name": "张伟"}, REMOTE_ADDR="10.1.2.3")
+        assert found.status_code == 200 and "证书有效" in found.content.decode()
+        for guess in range(9):
+            client.post(VERIFY, {"number": f"53010020260{guess:05d}", "name": "张伟"}, REMOTE_ADDR="10.1.2.3")
+        assert client.post(VERIFY, {"number": "1", "name": "x"}, REMOTE_ADDR="10.1.2.3").status_code == 429
+        token = client.get(reverse("certificates:verify_token", args=[certificate.verify_token]))
+        assert token.status_code == 200
+    warnings = [r for r in caplog.records if r.name.startswith("portal") and r.levelno == logging.WARNING]
+    assert warnings and all("10.1.2.3" not in r.getMessage() for r in warnings)
+    assert len(warnings) <= 2  # once per scope and window, not once per request

@@ -598,3 +598,11 @@ def test_behind_the_proxy_the_client_is_read_from_x_forwarded_for(client, admin_
     admin_networks.REVERSE_PROXY_COUNT = 1
     headers = {"x-forwarded-for": forwarded} if forwarded else {}
     assert client.get("/admin/login/", REMOTE_ADDR=PROXY, headers=headers).status_code == status
+
+
+def test_the_web_healthcheck_asks_readyz_and_is_not_redirected(compose, client, settings, db):
+    test = compose["services"]["web"]["healthcheck"]["test"]
+    assert "/readyz" in " ".join(test) and "!= 200" in " ".join(test)
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/readyz").status_code in (200, 503)  # answered over plain HTTP, not redirected
+    assert client.get("/").status_code == 301

@@ -1,14 +1,17 @@
 """Materials: type checks from the bytes, storage under server-made names, slots, replace, delete,
 download, and who may do what."""
 
+import errno
 import io
+import logging
 import struct
 import zipfile
+from unittest import mock
 from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
@@ -624,3 +627,25 @@ def test_submission_racing_an_upload_or_delete_answers_403(as_applicant, applica
     response = as_applicant.post(reverse("applications:material_delete", args=[application.pk, material.pk]))
     assert response.status_code == 403
     assert list(Material.objects.all()) == [material] and stored_files(application) == [material.file.name]
+
+
+def test_a_full_disk_refuses_the_upload_at_the_field_and_leaves_nothing(as_applicant, application, caplog):
+    """ENOSPC half-way through writing: a clear message at the field, the typed name kept, no
+    partial file and no row left, and the fault logged."""
+    storage_class = type(storages["default"])  # the materials' storage (DefaultStorage)
+    written = []
+    real_save = storage_class._save
+
+    def fills_up(self, name, content):
+        real = real_save(self, name, SimpleUploadedFile("x", b"%PDF-1.4 partial"))  # what got onto the disk
+        written.append(real)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with mock.patch.object(storage_class, "_save", fills_up), caplog.at_level(logging.WARNING, logger="portal"):
+        response = post_upload(as_applicant, application, DOCX, "论文.docx", material_name="发表论文（二）")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "存储空间不足" in fragment(page, "extras") and 'value="发表论文（二）"' in page
+    assert not Material.objects.exists()
+    assert written and not any(default_storage.exists(name) for name in written)
+    assert any("ENOSPC" in record.getMessage() for record in caplog.records if record.name.startswith("portal"))

@@ -23,11 +23,12 @@ def test_print_verify_and_reissue(page, browser, site, demo, shot, request):
         expect(page.locator("#awaiting-print")).to_contain_text(certificate.number)
     page.check("#select-all")
     shot("print-queue")
-    with mock.patch.object(tasks.render_document, "delay") as queued:
+    with mock.patch.object(tasks.render_document, "apply_async") as queued:
         page.get_by_role("button", name="合并打印所选证书").click()
         expect(page.locator("#job-status")).to_have_attribute("data-status", "pending")
     job = DocumentJob.objects.get(kind=DocumentKind.PRINT_BATCH)
-    queued.assert_called_once_with(job.pk)
+    queued.assert_called_once()
+    assert queued.call_args.kwargs["args"] == [job.pk]
     expect(page.locator("#job-progress")).to_have_attribute("value", "0")
     shot("print-waiting")
     assert services.document_job_run(job_id=job.pk) == "done"  # the worker

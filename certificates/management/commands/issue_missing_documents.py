@@ -5,8 +5,8 @@ from certificates.tasks import issue_missing_documents
 
 class Command(BaseCommand):
     help = (
-        "Queue the certificate of every approved application and the receipt of every accepted one "
-        "that has none, and every document job left waiting (e.g. after a lost message)."
+        "What beat's dispatcher does every minute: make the missing certificate and receipt jobs, and "
+        "queue the jobs the broker never took and the stuck ones (heartbeat stopped, or never started)."
     )
 
     def handle(self, *args, **options):
