@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.audit.models import AuditAction
+from portal.audit.services import record_access
 from portal.core.forms import add_validation_errors
 
 from . import eligibility
@@ -261,6 +263,9 @@ def submit(request, pk):
 def filed_copy(request, pk):
     application = application_for(request.user, pk)
     archive, filename = filed_copy_zip(application)
+    record_access(
+        viewer=request.user, action=AuditAction.DOWNLOAD_FILED_COPY, subject=application.applicant, obj=application
+    )
     return FileResponse(archive, as_attachment=True, filename=filename, content_type="application/zip")
 
 

@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.audit.models import AuditAction
+from portal.audit.services import record_access
+
 from . import materials as services
 from . import services as filing
 from .forms import MaterialUploadForm
@@ -140,4 +143,7 @@ def material_download(request, pk, material_pk):
     except FileNotFoundError as error:
         services.logger.error("stored material missing: %s (material %s)", material.file.name, material.pk)
         raise Http404 from error
+    record_access(
+        viewer=request.user, action=AuditAction.DOWNLOAD_MATERIAL, subject=application.applicant, obj=material
+    )
     return FileResponse(handle, as_attachment=True, filename=material.display_name, content_type=material.content_type)

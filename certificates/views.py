@@ -13,6 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from applications.models import Application
 from applications.selectors import application_for
+from portal.audit.models import AuditAction
+from portal.audit.services import record_access
 from portal.catalog.models import Committee
 from portal.organizations.models import Organization, OrgKind
 from portal.organizations.permissions import is_admin
@@ -162,6 +164,9 @@ def certificate_pdf(request, pk):
         if job is None:
             raise Http404
         return redirect("certificates:job", pk=job.pk)
+    record_access(
+        viewer=request.user, action=AuditAction.DOWNLOAD_CERTIFICATE, subject=certificate.holder, obj=certificate
+    )
     return _stream(job)
 
 
@@ -221,6 +226,8 @@ def job_download(request, pk):
     job = selectors.job_for(request.user, pk)
     if job.status != JobStatus.DONE or not job.file:
         return redirect("certificates:job", pk=job.pk)
+    subject = job.application.applicant if job.application_id else None
+    record_access(viewer=request.user, action=AuditAction.DOWNLOAD_DOCUMENT, subject=subject, obj=job)
     return _stream(job)
 
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "portal.core",
+    "portal.audit",
     "portal.accounts",
     "portal.organizations",
     "portal.catalog",
@@ -318,12 +319,16 @@ NOTIFY_REQUEUE_AFTER_SECONDS = env.int("NOTIFY_REQUEUE_AFTER_SECONDS", default=1
 # Sent e-mails and text messages keep their body this many days, then only who, why, when and the
 # outcome (the beat task notifications-purge-outbox).
 NOTIFY_OUTBOX_RETENTION_DAYS = env.int("NOTIFY_OUTBOX_RETENTION_DAYS", default=30)
+# The security audit log is kept this many days (网络安全法 §21: at least six months; less is
+# raised to 180).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=400)
 # Reviewers are reminded of applications waiting at their stage longer than this many working days.
 NOTIFY_STAGE_OVERDUE_WORKING_DAYS = env.int("NOTIFY_STAGE_OVERDUE_WORKING_DAYS", default=5)
 # Applicants with unsubmitted drafts are reminded this many days before their window closes.
 NOTIFY_WINDOW_REMINDER_DAYS = [int(d) for d in env.list("NOTIFY_WINDOW_REMINDER_DAYS", default=["7", "1"])]
 CELERY_BEAT_SCHEDULE = {
     "notifications-dispatch-outbox": {"task": "portal.notifications.tasks.dispatch_outbox", "schedule": 60.0},
+    "audit-purge": {"task": "portal.audit.tasks.purge_audit_log", "schedule": crontab(hour=3, minute=50)},
     "notifications-purge-outbox": {
         "task": "portal.notifications.tasks.purge_outbox",
         "schedule": crontab(hour=3, minute=40),

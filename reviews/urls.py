@@ -13,6 +13,7 @@ urlpatterns = [
     path("reviews/offline/new/", views.offline_new, name="offline_new"),
     path("reviews/<int:pk>/", views.detail, name="detail"),
     path("reviews/<int:pk>/decide/", views.decide, name="decide"),
+    path("reviews/<int:pk>/reveal/", views.reveal, name="reveal"),
     path("reviews/", include(notice_urls)),
     path("notices/", include(public_notice_urls)),
 ]

@@ -17,9 +17,12 @@ from applications.labels import applicant_label
 from applications.models import Application, State
 from applications.sections import labelled_content
 from applications.selectors import application_history
+from applications.snapshot_display import masked_content
 from applications.workflow import services as workflow
 from applications.workflow.permissions import can_view_as_reviewer
 from applications.workflow.steps import STEPS
+from portal.audit.models import AuditAction
+from portal.audit.services import record_access
 from portal.catalog.models import Item
 from portal.core.forms import add_validation_errors
 from portal.organizations.models import Role
@@ -80,14 +83,16 @@ def batch(request):
     return redirect("reviews:queue")
 
 
-def _review_page(request, application, *, status=200, opinion=""):
+def _review_page(request, application, *, status=200, opinion="", reveal=False):
     steps = workflow.available_steps(request.user, application)
+    filed = application.filed_content or {}
     return render(
         request,
         "reviews/review_detail.html",
         {
             "application": application,
-            "content": labelled_content(application.filed_content or {}),
+            "content": labelled_content(filed if reveal else masked_content(filed)),
+            "revealed": reveal,
             "history": application_history(application),
             "steps": steps,
             "committee_step": any(
@@ -111,7 +116,22 @@ def _visible(request, pk) -> Application:
 
 @login_required
 def detail(request, pk):
-    return _review_page(request, _visible(request, pk))
+    application = _visible(request, pk)
+    record_access(
+        viewer=request.user, action=AuditAction.VIEW_APPLICATION, subject=application.applicant, obj=application
+    )
+    return _review_page(request, application)
+
+
+@login_required
+@require_POST
+def reveal(request, pk):
+    """显示完整号码: the page once more with the ID number and mobile in full; audited."""
+    application = _visible(request, pk)
+    record_access(
+        viewer=request.user, action=AuditAction.REVEAL_IDENTITY, subject=application.applicant, obj=application
+    )
+    return _review_page(request, application, reveal=True)
 
 
 @login_required

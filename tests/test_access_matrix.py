@@ -156,6 +156,15 @@ def test_application_pages_as_every_role(as_role, filed, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_revealing_the_full_id_number_as_every_role(as_role, filed, role):
+    response = as_role(role).post(reverse("reviews:reveal", args=[filed.pk]))
+    expected = {**IN_SCOPE, "applicant": 404}[role]
+    assert response.status_code == expected, (role, response.status_code)
+    page = response.content.decode()
+    assert (filed.applicant.id_number in page) is (expected == 200)
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_reviewer_pages_as_every_role(as_role, role):
     client = as_role(role)
     expectations = {

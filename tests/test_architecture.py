@@ -9,6 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Bottom to top: each app may import only the ones listed before it.
 LAYERS = [
     "portal.core",
+    "portal.audit",
     "portal.notifications",
     "portal.accounts",
     "portal.organizations",

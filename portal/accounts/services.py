@@ -15,6 +15,8 @@ from django_otp import verify_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.audit import services as audit
+from portal.audit.models import AuditAction
 from portal.core.identity import mask_mobile, normalize_id_number, normalize_mobile, parse_id_number
 from portal.notifications.services import sms_code_seal, sms_enqueue, sms_enqueue_sealed
 
@@ -41,6 +43,7 @@ def user_create(*, real_name: str, id_number: str, mobile: str, password: str, e
 @transaction.atomic
 def user_unlock(*, user: User, by: User) -> None:
     clear_lockout(user)
+    audit.record(actor=by, action=AuditAction.STAFF_UNLOCK, subject=user)
 
 
 def _one_time_password() -> str:
@@ -60,6 +63,7 @@ def user_reset_password(*, user: User, by: User) -> str:
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
     clear_lockout(user)
+    audit.record(actor=by, action=AuditAction.STAFF_RESET_PASSWORD, subject=user)
     return password
 
 

@@ -8,6 +8,8 @@ from django_fsm import can_proceed
 
 from portal.accounts.models import MobileCodePurpose, User
 from portal.accounts.services import mobile_code_use, person_register
+from portal.audit import services as audit
+from portal.audit.models import AuditAction
 from portal.core.identity import normalize_credit_code
 
 from . import permissions
@@ -85,6 +87,7 @@ def join_request_decide(*, join_request: JoinRequest, by: User, approve: bool) -
     join_request.decided_at = timezone.now()
     join_request.decided_by = by
     join_request.save(update_fields=["status", "decided_at", "decided_by"])
+    audit.record(actor=by, action=AuditAction.JOIN_DECIDE, subject=join_request.user, obj=join_request)
     return join_request
 
 
@@ -198,3 +201,4 @@ def membership_end(*, membership: Membership, by: User) -> None:
     membership.is_active = False
     membership.ended_at = timezone.now()
     membership.save(update_fields=["is_active", "ended_at"])
+    audit.record(actor=by, action=AuditAction.STAFF_REMOVE, subject=membership.user, obj=membership)
