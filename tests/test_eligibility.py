@@ -164,7 +164,7 @@ def test_every_rule_names_its_source(rules):
     for rule in EligibilityRule.objects.all():
         assert rule.source, rule.name
     senior = EligibilityRule.objects.get(level__code="zhenggao")
-    assert not senior.binding and "种子文件中没有此条" in senior.source
+    assert not senior.binding and senior.source.endswith("仅作提示") and "种子" not in senior.source
 
 
 # --- Kunming initial recognition ----------------------------------------------------------------
