@@ -53,7 +53,9 @@ class JoinUnitForm(forms.Form):
     )
 
 
-class UnitRegisterForm(PersonFieldsMixin):
+class UnitDetailsForm(forms.Form):
+    """A unit's own details, as its HR officer registers it."""
+
     unit_name = forms.CharField(label=_("单位名称"), max_length=200)
     credit_code = forms.CharField(
         label=_("统一社会信用代码"), max_length=32, help_text=_("18位，见营业执照或事业单位法人证书。")
@@ -66,6 +68,43 @@ class UnitRegisterForm(PersonFieldsMixin):
     )
     address = forms.CharField(label=_("单位地址"), max_length=200)
     phone = forms.CharField(label=_("单位联系电话"), max_length=30)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.filter(parent__isnull=False).order_by("code", "name")
+        self.fields["parent"].queryset = supervising_departments()
+
+    def unit_kwargs(self) -> dict:
+        c = self.cleaned_data
+        return {
+            "name": c["unit_name"],
+            "credit_code": c["credit_code"],
+            "region": c["region"],
+            "parent": c["parent"],
+            "address": c["address"],
+            "phone": c["phone"],
+        }
+
+    def clean_credit_code(self):
+        code = normalize_credit_code(self.cleaned_data["credit_code"])
+        validate_credit_code(code)
+        existing = Organization.objects.filter(credit_code=code).first()
+        if existing:
+            raise ValidationError(
+                _("该统一社会信用代码已由“%(name)s”注册（%(status)s），请勿重复注册。")
+                % {"name": existing.name, "status": existing.get_status_display()}
+            )
+        return code
+
+    def clean_parent(self):
+        parent = self.cleaned_data["parent"]
+        if parent.kind != OrgKind.DEPARTMENT:
+            raise ValidationError(_("请选择有效的主管部门。"))
+        return parent
+
+
+class UnitRegisterForm(UnitDetailsForm, PersonFieldsMixin):
+    """A unit and its HR officer's new account, for an officer who has none yet."""
 
     field_order = [
         "unit_name",
@@ -85,28 +124,9 @@ class UnitRegisterForm(PersonFieldsMixin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.filter(parent__isnull=False).order_by("code", "name")
-        self.fields["parent"].queryset = supervising_departments()
         self.fields["real_name"].label = _("经办人姓名")
         self.fields["id_number"].label = _("经办人身份证号码")
         self.fields["mobile"].label = _("经办人手机号码")
-
-    def clean_credit_code(self):
-        code = normalize_credit_code(self.cleaned_data["credit_code"])
-        validate_credit_code(code)
-        existing = Organization.objects.filter(credit_code=code).first()
-        if existing:
-            raise ValidationError(
-                _("该统一社会信用代码已由“%(name)s”注册（%(status)s），请勿重复注册。")
-                % {"name": existing.name, "status": existing.get_status_display()}
-            )
-        return code
-
-    def clean_parent(self):
-        parent = self.cleaned_data["parent"]
-        if parent.kind != OrgKind.DEPARTMENT:
-            raise ValidationError(_("请选择有效的主管部门。"))
-        return parent
 
 
 class UnitRejectForm(forms.Form):

@@ -141,6 +141,30 @@ def unit_register(
     return unit, officer is not None
 
 
+@transaction.atomic
+def unit_register_by_account(
+    *, user: User, name: str, credit_code: str, region, parent: Organization, address: str, phone: str
+) -> Organization:
+    """An HR officer who already has an account (e.g. as an applicant) registers their unit and
+    becomes its officer; the unit waits for its supervisor like any other. Raises ValidationError
+    keyed by field."""
+    if parent.kind != OrgKind.DEPARTMENT or parent.status != OrgStatus.APPROVED:
+        raise ValidationError({"parent": _("请选择有效的主管部门。")})
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    unit = Organization.objects.create(
+        kind=OrgKind.UNIT,
+        name=name.strip(),
+        credit_code=normalize_credit_code(credit_code),
+        region=region,
+        parent=parent,
+        address=address,
+        phone=phone,
+        contact_person=user.real_name,
+    )
+    Membership.objects.create(user=user, organization=unit, role=Role.UNIT_HR)
+    return unit
+
+
 def _locked_unit(unit: Organization) -> Organization:
     return Organization.objects.select_for_update().get(pk=unit.pk)
 

@@ -16,7 +16,7 @@ from portal.accounts.views import send_code
 from portal.core.forms import add_validation_errors
 
 from . import permissions, selectors, services
-from .forms import UnitEditForm, UnitRegisterForm, UnitRejectForm
+from .forms import UnitDetailsForm, UnitEditForm, UnitRegisterForm, UnitRejectForm
 from .models import Membership, Organization, OrgStatus
 
 
@@ -24,22 +24,15 @@ from .models import Membership, Organization, OrgStatus
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("code", "password1", "password2")
 def unit_register(request):
+    if request.user.is_authenticated:
+        return _unit_register_by_account(request)
     form = UnitRegisterForm(request.POST or None)
     if request.method == "POST" and form.sending_code:
         send_code(request, form, purpose=MobileCodePurpose.REGISTER)
     elif request.method == "POST" and form.is_valid():
-        c = form.cleaned_data
         try:
             # Saved or not (the officer already had an account), the same page: see the service.
-            unit, _saved = services.unit_register(
-                name=c["unit_name"],
-                credit_code=c["credit_code"],
-                region=c["region"],
-                parent=c["parent"],
-                address=c["address"],
-                phone=c["phone"],
-                **form.person_kwargs(prefix="officer_"),
-            )
+            unit, _saved = services.unit_register(**form.unit_kwargs(), **form.person_kwargs(prefix="officer_"))
         except ValidationError as error:
             add_validation_errors(form, error)
         except IntegrityError:
@@ -47,6 +40,21 @@ def unit_register(request):
         else:
             return render(request, "organizations/unit_registered.html", {"unit": unit})
     return render(request, "organizations/unit_register.html", {"form": form})
+
+
+def _unit_register_by_account(request):
+    """Logged in: the unit's details only; the officer is the account asking."""
+    form = UnitDetailsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_register_by_account(user=request.user, **form.unit_kwargs())
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        except IntegrityError:
+            form.add_error("credit_code", _("该单位刚刚已被注册，请核对。"))
+        else:
+            return render(request, "organizations/unit_registered.html", {"unit": unit})
+    return render(request, "organizations/unit_register.html", {"form": form, "by_account": True})
 
 
 def unit_search(request):
