@@ -11,6 +11,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django_fsm import can_proceed
 
 from portal.catalog.deadlines import format_deadline
 from portal.catalog.models import ApplicationWindow, Committee, CommitteeGrade, Item, Level, Series, TitleName
+from portal.organizations.scope import region_chain
 from portal.organizations.selectors import applicant_unit
 
 from . import eligibility
@@ -42,11 +44,35 @@ def committee_grade_for(level: Level) -> str:
     return CommitteeGrade.SENIOR if level.rank >= 4 else CommitteeGrade.INTERMEDIATE
 
 
-def open_window_for(*, item: Item, committee: Committee | None, moment=None) -> ApplicationWindow | None:
+def open_window_for(
+    *, item: Item, committee: Committee | None, moment=None, region_ids: list[int] | None = None
+) -> ApplicationWindow | None:
     windows = ApplicationWindow.objects.open_at(moment)
     if committee is not None:
         return windows.filter(committee=committee).order_by("closes_at").first()
-    return windows.filter(item=item).order_by("closes_at").first()
+    return item_windows(item, region_ids or []).open_at(moment).order_by("closes_at").first()
+
+
+def item_windows(item: Item, region_ids: list[int]):
+    """The item's own windows (not a committee's) that apply to a unit in these regions: those of
+    the regions (the unit's and those above it) and those for every region."""
+    return ApplicationWindow.objects.filter(item=item, committee__isnull=True).filter(
+        Q(region__isnull=True) | Q(region_id__in=region_ids)
+    )
+
+
+def item_window_refusal(item: Item, region_ids: list[int], moment=None) -> str:
+    """Why the item cannot be started now, for an item with windows where none is open; else ""."""
+    windows = item_windows(item, region_ids)
+    if not windows.exists() or windows.open_at(moment).exists():
+        return ""
+    upcoming = windows.filter(opens_at__gt=moment or timezone.now()).order_by("opens_at").first()
+    if upcoming is None:
+        return _("本事项仅在规定的申报时间内受理，目前不在申报时间内，下一次申报时间尚未公布。")
+    return _("本事项仅在规定的申报时间内受理，目前不在申报时间内。下一次申报时间：%(opens)s 至 %(closes)s。") % {
+        "opens": format_deadline(upcoming.opens_at),
+        "closes": format_deadline(upcoming.closes_at),
+    }
 
 
 @transaction.atomic
@@ -72,6 +98,12 @@ def application_start(
         window = open_window_for(item=item, committee=committee)
         if window is None:
             raise ValidationError({"committee": _("该评审委员会当前不在申报时间内。")})
+    else:
+        regions = region_chain(unit.region)
+        refusal = item_window_refusal(item, regions)
+        if refusal:
+            raise ValidationError({"item": refusal})
+        window = open_window_for(item=item, committee=None, region_ids=regions)
     if returned_too_often(user=user, item=item, title=title, year=timezone.localdate().year):
         raise ValidationError(_returned_too_often_message())
     existing = (

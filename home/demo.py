@@ -111,6 +111,10 @@ def load_demo(*, with_applications: bool = True) -> list[DemoAccount]:
         opens = datetime(year, month, 1, tzinfo=tz)
         closes = datetime(year, month + 1, 1, tzinfo=tz)
         _window(f"{year}年{month}月初次职称认定", item=recognition, opens=opens, closes=closes)
+    # Kunming accepts initial recognition quarterly (above), and item windows are enforced; so that
+    # the demo's main journey works in every month, the demo also opens the item all year. Delete
+    # this window in the admin to see the quarterly rule refuse (and name the next window).
+    _window(f"{year}年初次职称认定（演示环境：全年受理）", item=recognition, opens=start, closes=end)
     if with_applications:
         _demo_applications(unit)
     return ACCOUNTS

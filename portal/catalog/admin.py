@@ -114,13 +114,13 @@ class ApplicationWindowForm(forms.ModelForm):
 
     class Meta:
         model = ApplicationWindow
-        fields = ["name", "committee", "item", "year", "opens_at", "closes_at"]
+        fields = ["name", "committee", "item", "region", "year", "opens_at", "closes_at"]
 
 
 @admin.register(ApplicationWindow)
 class ApplicationWindowAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = ApplicationWindowForm
-    list_display = ["name", "committee", "item", "year", "opens_at", "deadline"]
+    list_display = ["name", "committee", "item", "region", "year", "opens_at", "deadline"]
     actions = ["close_now"]
 
     @admin.display(description=_("截止时间"), ordering="closes_at")

@@ -209,6 +209,15 @@ class ApplicationWindow(models.Model):
     item = models.ForeignKey(
         Item, null=True, blank=True, on_delete=models.CASCADE, related_name="windows", verbose_name=_("事项")
     )
+    region = models.ForeignKey(
+        "organizations.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("地区"),
+        help_text=_("留空则适用于所有地区；填写则适用于该地区及其下级地区的单位。"),
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     opens_at = models.DateTimeField(_("开始时间"))
     closes_at = models.DateTimeField(_("截止时间"))
