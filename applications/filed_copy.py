@@ -8,8 +8,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import Application
-from .sections import labelled_content
 from .services import snapshot
+from .snapshot_display import labelled_content
 
 
 def filed_copy_zip(application: Application):

@@ -99,12 +99,6 @@ SECTIONS = {
 assert list(SECTIONS) == [key for key, _label in SECTION_ORDER]
 
 
-def labelled_content(content: dict) -> list[tuple[str, object]]:
-    """Filed content as (section label, value) pairs, in the order it was filed."""
-    labels = {"application": _("申报事项"), "materials": _("申报材料"), **LABELS}
-    return [(str(labels.get(key, key)), value) for key, value in content.items()]
-
-
 STATEMENT_KINDS = {"summary": m.Statement.Kind.SUMMARY, "main_work": m.Statement.Kind.MAIN_WORK}
 
 COMMITMENT_VERSION = "2026-1"

@@ -12,7 +12,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +36,7 @@ from .models import (
 )
 from .permissions import can_edit_application
 from .sections import COMMITMENT_TEXT, COMMITMENT_VERSION, SECTIONS, STATEMENT_KINDS
+from .snapshot_display import BASIC_PROFILE_FIELDS
 from .workflow import services as workflow
 
 
@@ -285,61 +285,40 @@ def completeness(application: Application) -> list[Missing]:
 
 
 def snapshot(application: Application) -> dict:
-    """The filed content as plain data: labels and values, as the applicant saw them."""
+    """The filed content as plain data: field names and stored values (choice codes, ISO dates),
+    never labels; snapshot_display.display_content turns it into labelled text in the reader's
+    language. "format": 2 tells it from the label-keyed snapshots filed before."""
 
     def rows(section):
-        return [
-            {str(section.model._meta.get_field(k).verbose_name): _display(obj, k) for k in section.form._meta.fields}
-            for obj in section.rows(application)
-        ]
+        return [{k: _stored(obj, k) for k in section.form._meta.fields} for obj in section.rows(application)]
 
     user = application.applicant
     profile = Profile.objects.filter(user=user).first()
     content = {
+        "format": 2,
         "application": {
-            "事项": application.item.name,
-            "系列": application.series.name,
-            "层级": application.level.name,
-            "申报职称": application.title.name,
-            "评委会": application.committee.name if application.committee else "",
-            "申报单位": application.unit.name,
-            "申报年度": application.year,
-            "证书是否快递": "是" if application.wants_express else "否",
-            "快递地址": application.express_address,
+            "item": application.item.name,
+            "series": application.series.name,
+            "level": application.level.name,
+            "title": application.title.name,
+            "committee": application.committee.name if application.committee else "",
+            "unit": application.unit.name,
+            "year": application.year,
+            "wants_express": application.wants_express,
+            "express_address": application.express_address,
         },
         "basic": {
-            "姓名": user.real_name,
-            "身份证号码": user.id_number,
-            "性别": str(user.sex_label),
-            "出生日期": user.birth_date.isoformat(),
-            "手机号码": user.mobile,
-            **(
-                {
-                    str(Profile._meta.get_field(k).verbose_name): _display(profile, k)
-                    for k in model_to_dict(
-                        profile,
-                        fields=[
-                            "ethnicity",
-                            "politics",
-                            "address",
-                            "post",
-                            "work_start_date",
-                            "is_civil_servant",
-                            "is_retired",
-                        ],
-                    )
-                }
-                if profile
-                else {}
-            ),
+            "real_name": user.real_name,
+            "id_number": user.id_number,
+            "sex": user.sex,
+            "birth_date": user.birth_date.isoformat(),
+            "mobile": user.mobile,
+            **({k: _stored(profile, k) for k in BASIC_PROFILE_FIELDS} if profile else {}),
         },
     }
     current = CurrentTitle.objects.filter(application=application).first()
     if current:
-        content["current_title"] = {
-            str(CurrentTitle._meta.get_field(k).verbose_name): _display(current, k)
-            for k in CurrentTitleForm._meta.fields
-        }
+        content["current_title"] = {k: _stored(current, k) for k in CurrentTitleForm._meta.fields}
     for key, section in SECTIONS.items():
         if section.kind == "rows":
             content[key] = rows(section)
@@ -349,36 +328,34 @@ def snapshot(application: Application) -> dict:
     commitment = Commitment.objects.filter(application=application).first()
     if commitment:
         content["commitment"] = {
-            "版本": commitment.text_version,
-            "内容": commitment.text,
-            "确认时间": timezone.localtime(commitment.confirmed_at).isoformat(timespec="seconds"),
+            "version": commitment.text_version,
+            "text": commitment.text,
+            "confirmed_at": timezone.localtime(commitment.confirmed_at).isoformat(timespec="seconds"),
         }
     content["materials"] = [
         {
-            "材料": m.display_name,
-            "大小": m.size,
-            "SHA-256": m.sha256,
-            "上传时间": timezone.localtime(m.uploaded_at).isoformat(timespec="seconds"),
+            "name": m.display_name,
+            "size": m.size,
+            "sha256": m.sha256,
+            "uploaded_at": timezone.localtime(m.uploaded_at).isoformat(timespec="seconds"),
         }
         for m in application.materials.all()
     ]
     return content
 
 
-def _display(obj, field_name):
-    field = obj._meta.get_field(field_name)
+def _stored(obj, field_name):
+    """A field's value as the snapshot keeps it: codes for choices, ISO dates, names for links."""
     value = getattr(obj, field_name)
     if value is None:
         return ""
-    if field.choices:
-        return str(getattr(obj, f"get_{field_name}_display")())
-    if isinstance(value, bool):
-        return "是" if value else "否"
+    if isinstance(value, bool | int | str):
+        return value
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if hasattr(value, "pk"):
         return str(value)
-    return value if isinstance(value, int | str) else str(value)
+    return str(value)
 
 
 def returned_too_often(*, user, item, title, year: int) -> bool:

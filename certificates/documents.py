@@ -28,6 +28,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from applications.models import Action, Application, Profile, State
 from applications.navigation import SECTION_ORDER
+from applications.snapshot_display import MATERIAL_LABELS, display_content, filed_material_names, is_coded
 from portal.catalog.models import ObtainedBy
 from portal.core.spreadsheets import neutralised_row
 
@@ -204,7 +205,6 @@ def render_receipt(job: DocumentJob, progress) -> Rendered:
 
         raise CertificateRefused(gettext("该申报尚未受理，没有受理凭证。"))
     accepted = application.records.filter(action=Action.ACCEPT).select_related("actor").order_by("-id").first()
-    content = (application.filed_content or {}).get("materials") or []
     with translation.override("zh-hans"):
         html = render_to_string(
             "certificates/pdf/receipt.html",
@@ -212,7 +212,7 @@ def render_receipt(job: DocumentJob, progress) -> Rendered:
                 "a": application,
                 "accepted_at": timezone.localtime(application.accepted_at) if application.accepted_at else None,
                 "accepted_by": accepted.actor.real_name if accepted and accepted.actor else "",
-                "materials": [m.get("材料", "") for m in content if isinstance(m, dict)],
+                "materials": filed_material_names(application.filed_content),
                 "window": application.acceptance_window,
                 "issued_on": chinese_date(timezone.localdate()),
                 "portal_name": settings.PORTAL_NAME,
@@ -223,6 +223,8 @@ def render_receipt(job: DocumentJob, progress) -> Rendered:
 
 def _sections(content: dict) -> list[dict]:
     """The filed content as sections for the form: a table of facts, rows, or a text."""
+    coded = is_coded(content)
+    content = display_content(content)
     labels = {"application": "申报事项", **{k: str(v) for k, v in SECTION_ORDER}, "materials": "申报材料"}
     order = ["application", *[k for k, _ in SECTION_ORDER], "materials"]
     keys = [k for k in order if k in content] + [k for k in content if k not in order]
@@ -231,7 +233,10 @@ def _sections(content: dict) -> list[dict]:
         value = content[key]
         section = {"key": key, "label": labels.get(key, key)}
         if key == "materials" and isinstance(value, list):
-            value = [{"材料": m.get("材料", ""), "上传时间": m.get("上传时间", "")} for m in value]
+            name, at = (
+                (str(MATERIAL_LABELS["name"]), str(MATERIAL_LABELS["uploaded_at"])) if coded else ("材料", "上传时间")
+            )
+            value = [{name: m.get(name, ""), at: m.get(at, "")} for m in value]
         if isinstance(value, dict):
             section["facts"] = [(k, _plain(v)) for k, v in value.items()]
         elif isinstance(value, list):

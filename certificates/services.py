@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from applications.ids import parse_application_ids
 from applications.labels import applicant_label
 from applications.models import Application, State
+from applications.snapshot_display import filed_value
 from portal.catalog.stages import Stage
 from portal.notifications.services import in_site_language, notify
 from portal.organizations.models import Organization, OrgKind
@@ -96,7 +97,7 @@ def _certificate_to_replace(application: Application) -> Certificate | None:
         .exclude(application=application)
         .order_by("-created_at", "-id")
     )
-    named = str(((application.filed_content or {}).get("current_title") or {}).get("证书编号") or "").strip()
+    named = str(filed_value(application.filed_content, "current_title", "certificate_number") or "").strip()
     candidates = [Q(number=named)] if named else []
     candidates += [
         Q(title_id=application.title_id),

@@ -15,9 +15,8 @@ from django.views.decorators.http import require_POST
 
 from applications.labels import applicant_label
 from applications.models import Application, State
-from applications.sections import labelled_content
 from applications.selectors import application_history
-from applications.snapshot_display import masked_content
+from applications.snapshot_display import labelled_content, masked_content
 from applications.workflow import services as workflow
 from applications.workflow.permissions import can_view_as_reviewer
 from applications.workflow.steps import STEPS

@@ -128,7 +128,7 @@ def shape(application):
         "filed sections": {
             key: len(value) if isinstance(value, list) else sorted(value)
             for key, value in content.items()
-            if key not in ("basic", "application")
+            if key not in ("basic", "application", "format")
         },
         "sections": (application.educations.count(), application.jobs.count()),
         "materials": sorted(

@@ -218,7 +218,7 @@ def test_checklist_goes_to_zero_and_submit_freezes(client, application, django_a
     client.post(reverse("applications:submit", args=[application.pk]))  # a double click
     application.refresh_from_db()
     assert application.state == State.UNIT_REVIEW
-    assert application.filed_content["education"][0]["毕业院校"] == "云南师范大学"
+    assert application.filed_content["education"][0]["school"] == "云南师范大学"
     assert application.eligibility["qualified"] is True
     # Frozen: the section pages refuse writes.
     response = client.post(section_url(application, "summary"), {"text": "改" * 200})

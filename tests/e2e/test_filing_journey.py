@@ -233,7 +233,7 @@ def test_applicant_files_an_evaluation_end_to_end(page, site, demo, shot, tmp_pa
     shot("submitted")
     application = Application.objects.get(applicant__mobile=applicant.mobile)
     assert application.state == State.UNIT_REVIEW
-    assert application.filed_content["papers"][0]["论文题目"] == "数学建模在高中教学中的应用"
+    assert application.filed_content["papers"][0]["title"] == "数学建模在高中教学中的应用"
     with page.expect_download() as download:
         page.get_by_role("link", name="下载我的申报材料备份（ZIP）").click()
     assert download.value.suggested_filename.endswith(".zip")
