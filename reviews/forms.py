@@ -145,6 +145,22 @@ class DecisionForm(forms.Form):
         }
 
 
+class OriginalsForm(forms.Form):
+    """The paper originals ticked at intake, as material ids (a tampered id ticks nothing)."""
+
+    original = forms.Field(required=False)
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self._ids = data.getlist("original") if data is not None else []
+
+    def material_ids(self) -> list[int]:
+        try:
+            return parse_application_ids(self._ids)
+        except ValidationError:
+            return []
+
+
 class CommitteeVoteForm(forms.Form):
     """The committee's three counts, posted beside the decision's step and opinion."""
 

@@ -27,7 +27,7 @@ from portal.organizations.permissions import is_admin
 from portal.organizations.scope import reviewer_memberships
 
 from . import selectors, services
-from .forms import BatchPassForm, CommitteeVoteForm, DecisionForm, OfflineForm, QueueFilter
+from .forms import BatchPassForm, CommitteeVoteForm, DecisionForm, OfflineForm, OriginalsForm, QueueFilter
 from .offline import PAPER_CHECKLIST, offline_record
 
 
@@ -95,6 +95,7 @@ def _review_page(request, application, *, status=200, opinion=""):
             ),
             "opinion": opinion,
             "applicant_label": applicant_label(application),
+            "intake": any(step.method == "window_accept" for step in steps),
         },
         status=status,
     )
@@ -141,13 +142,22 @@ def decide(request, pk):
         messages.success(request, _("评审结果已录入。"))
         return redirect("reviews:detail", pk=application.pk)
     try:
-        application = workflow.fire(
-            application_id=application.pk,
-            user=request.user,
-            step=step,
-            opinion=opinion,
-            expected_state=decision["expected_state"],
-        )
+        if step == "window_accept":
+            application = services.window_intake_accept(
+                application_id=application.pk,
+                user=request.user,
+                material_ids=OriginalsForm(request.POST).material_ids(),
+                opinion=opinion,
+                expected_state=decision["expected_state"],
+            )
+        else:
+            application = workflow.fire(
+                application_id=application.pk,
+                user=request.user,
+                step=step,
+                opinion=opinion,
+                expected_state=decision["expected_state"],
+            )
     except ValidationError:
         messages.error(request, _("请填写审核意见。"))
         return _review_page(request, application, status=400, opinion=opinion)
