@@ -21,6 +21,13 @@ MAX_WORKING_DAYS = 60
 
 
 class QueueFilter(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("搜索"),
+        required=False,
+        max_length=60,
+        help_text=gettext_lazy("姓名、身份证号（或后几位）、手机号、受理号或单位名称；扫码枪扫受理号直接打开"),
+        widget=forms.TextInput(attrs={"type": "search", "autofocus": True, "autocomplete": "off"}),
+    )
     item = forms.ModelChoiceField(label=gettext_lazy("事项"), queryset=Item.objects.all(), required=False)
     series = forms.ModelChoiceField(label=gettext_lazy("系列"), queryset=Series.objects.all(), required=False)
     state = forms.ChoiceField(label=gettext_lazy("状态"), choices=[("", "---------"), *State.choices], required=False)
@@ -31,6 +38,11 @@ class QueueFilter(forms.Form):
     scope = forms.ChoiceField(
         label=gettext_lazy("范围"),
         choices=[("waiting", gettext_lazy("待我处理")), ("all", gettext_lazy("全部已提交"))],
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        label=gettext_lazy("排序"),
+        choices=[("submitted", gettext_lazy("按提交时间")), ("waiting", gettext_lazy("等待最久的在前"))],
         required=False,
     )
 

@@ -41,6 +41,10 @@ def queue(request):
     _reviewer_or_404(request.user)
     form = QueueFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
+    # A scanner types the acceptance number and Enter: one exact match in scope opens the file.
+    scanned = selectors.scanned_application(request.user, filters.get("q", ""))
+    if scanned is not None:
+        return redirect("reviews:detail", pk=scanned.pk)
     applications = selectors.review_queue(
         request.user,
         waiting_only=filters.get("scope") != "all",
@@ -49,6 +53,8 @@ def queue(request):
         state=filters.get("state") or None,
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
+        search=filters.get("q", ""),
+        longest_waiting=filters.get("sort") == "waiting",
     )
     page = Paginator(applications, 50).get_page(request.GET.get("page"))
     return render(request, "reviews/queue.html", {"page": page, "filter_form": form})

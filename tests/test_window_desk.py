@@ -1,19 +1,23 @@
 """The window's desk (issue 15 part 3): accepting without an opinion, the paper originals the
 clerk ticks, the receipt that lists only those, search and the scanner, the queue's export."""
 
+import datetime
 import io
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from applications.models import Action, State
+from applications.models import Action, Application, State
 from applications.workflow.services import WorkflowRefused
 from certificates import tasks
 from certificates.models import DocumentJob
 from reviews import services as review_services
 from reviews.models import OriginalChecked
+from tests.factories import member
 from tests.test_certificates_helpers import another_applicant, pdf_text, pdf_to_png
 from tests.test_documents import scan_qr
 from tests.workflow_helpers import at, step, user
@@ -108,3 +112,71 @@ def test_the_review_page_posts_the_ticked_originals(client, demo):
     application.refresh_from_db()
     assert application.state == State.BUREAU_APPROVAL
     assert list(OriginalChecked.objects.values_list("material", flat=True)) == [material.pk]
+
+
+# --- search and the scanner --------------------------------------------------------------------
+
+
+def _queue(client, **params):
+    return client.get(reverse("reviews:queue"), {"scope": "all", **params})
+
+
+def test_search_finds_by_name_id_digits_mobile_acceptance_number_and_unit(client, demo):
+    mine = at(State.WINDOW_INTAKE, "initial_recognition")
+    other = at(State.WINDOW_INTAKE, "initial_recognition", another_applicant())
+    client.force_login(user("window_staff"))
+    person = mine.applicant
+    for text in [person.real_name, person.id_number, person.id_number[-6:], person.mobile]:
+        page = _queue(client, q=text).content.decode()
+        assert f'id="application-{mine.pk}"' in page and f'id="application-{other.pk}"' not in page, text
+    page = _queue(client, q=mine.unit.name[:4]).content.decode()
+    assert f'id="application-{mine.pk}"' in page
+
+
+def test_a_scanned_acceptance_number_opens_the_file(client, demo):
+    application = step(at(State.WINDOW_INTAKE, "initial_recognition"), "window_staff", "window_accept", "")
+    client.force_login(user("window_staff"))
+    response = client.get(reverse("reviews:queue"), {"q": f"{application.acceptance_number}\n"})
+    assert response.status_code == 302 and response.url == reverse("reviews:detail", args=[application.pk])
+
+
+def test_search_and_scan_stay_inside_the_reviewers_scope(client, demo):
+    application = step(at(State.WINDOW_INTAKE, "initial_recognition"), "window_staff", "window_accept", "")
+    client.force_login(member("window_staff"))  # a window of another region
+    response = client.get(reverse("reviews:queue"), {"q": application.acceptance_number, "scope": "all"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'id="application-{application.pk}"' not in page
+    assert application.applicant.real_name not in page
+    page = _queue(client, q=application.applicant.real_name).content.decode()
+    assert f'id="application-{application.pk}"' not in page
+
+
+def test_longest_waiting_first(client, demo):
+    waited_longer = at(State.WINDOW_INTAKE, "initial_recognition")  # reached the window first
+    submitted_first = at(State.WINDOW_INTAKE, "initial_recognition", another_applicant())
+    earlier = waited_longer.submitted_at - datetime.timedelta(days=3)
+    Application.objects.filter(pk=submitted_first.pk).update(submitted_at=earlier)
+    client.force_login(user("window_staff"))
+    by_submission = _queue(client).content.decode()
+    assert by_submission.index(f"application-{submitted_first.pk}") < by_submission.index(
+        f"application-{waited_longer.pk}"
+    )
+    by_waiting = _queue(client, sort="waiting").content.decode()
+    assert by_waiting.index(f"application-{waited_longer.pk}") < by_waiting.index(f"application-{submitted_first.pk}")
+
+
+def test_a_search_keeps_a_constant_number_of_queries(client, demo):
+    unit = user("unit_hr").memberships.get().organization
+    at(State.WINDOW_INTAKE, "initial_recognition", member("applicant", unit))
+    client.force_login(user("window_staff"))
+    params = {"q": unit.name, "sort": "waiting"}
+    _queue(client, **params)
+    with CaptureQueriesContext(connection) as before:
+        _queue(client, **params)
+    for _ in range(3):
+        at(State.WINDOW_INTAKE, "mobile_confirmation", member("applicant", unit))
+    with CaptureQueriesContext(connection) as after:
+        page = _queue(client, **params).content.decode()
+    assert page.count('id="application-') == 4
+    assert len(after) == len(before), [q["sql"] for q in after.captured_queries]
