@@ -180,3 +180,22 @@ def test_a_search_keeps_a_constant_number_of_queries(client, demo):
         page = _queue(client, **params).content.decode()
     assert page.count('id="application-') == 4
     assert len(after) == len(before), [q["sql"] for q in after.captured_queries]
+
+
+def test_the_receipt_prints_straight_from_the_intake_page(client, demo, django_capture_on_commit_callbacks):
+    application = at(State.WINDOW_INTAKE, "initial_recognition")
+    client.force_login(user("window_staff"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("reviews:decide", args=[application.pk]),
+            {"step": "window_accept", "expected_state": State.WINDOW_INTAKE},
+        )
+    page = client.get(reverse("reviews:detail", args=[application.pk])).content.decode()
+    url = f"{reverse('certificates:receipt', args=[application.pk])}?print=1"
+    assert f'id="print-receipt" href="{url}"' in page
+    response = client.get(url)
+    job = DocumentJob.objects.get(key=f"receipt:{application.pk}")
+    assert response.status_code == 302 and response.url == reverse("certificates:job_download", args=[job.pk])
+    download = client.get(response.url)
+    assert download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
