@@ -9,12 +9,15 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from applications.models import Action, Application, State
 from applications.workflow.services import WorkflowRefused
 from certificates import tasks
 from certificates.models import DocumentJob
+from portal.accounts.models import User
+from portal.core.identity import mask_id_number, mask_mobile
 from reviews import services as review_services
 from reviews.models import OriginalChecked
 from tests.factories import member
@@ -199,3 +202,44 @@ def test_the_receipt_prints_straight_from_the_intake_page(client, demo, django_c
     download = client.get(response.url)
     assert download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+# --- the queue's export --------------------------------------------------------------------------
+
+
+def _export_rows(client, **params):
+    response = client.get(reverse("reviews:queue_export"), {"scope": "all", **params})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_the_export_applies_the_filters_and_shows_the_window_full_identity(client, demo):
+    mine = at(State.WINDOW_INTAKE, "initial_recognition")
+    other = at(State.WINDOW_INTAKE, "initial_recognition", another_applicant())
+    client.force_login(user("window_staff"))
+    rows = _export_rows(client, q=mine.applicant.real_name)
+    assert rows[0][:4] == ["序号", "申报人", "身份证号码", "手机号码"]
+    assert [r[1] for r in rows[1:]] == [mine.applicant.real_name]
+    assert rows[1][2:4] == [mine.applicant.id_number, mine.applicant.mobile]
+    assert other.applicant.real_name not in {r[1] for r in rows[1:]}
+    rows = _export_rows(client)
+    assert {r[1] for r in rows[1:]} == {mine.applicant.real_name, other.applicant.real_name}
+
+
+def test_the_export_masks_personal_data_for_other_roles_and_neutralises_formulas(client, demo):
+    application = at(State.UNIT_REVIEW, "initial_recognition")
+    person = application.applicant
+    User.objects.filter(pk=person.pk).update(real_name='=HYPERLINK("http://x","y")')
+    client.force_login(user("unit_hr"))
+    rows = _export_rows(client)
+    assert rows[1][1] == '\'=HYPERLINK("http://x","y")'
+    assert rows[1][2] == mask_id_number(person.id_number) and person.id_number not in str(rows)
+    assert rows[1][3] == mask_mobile(person.mobile)
+
+
+def test_the_export_holds_nothing_outside_the_scope(client, demo):
+    at(State.WINDOW_INTAKE, "initial_recognition")
+    client.force_login(member("window_staff"))
+    assert _export_rows(client)[1:] == []
