@@ -31,6 +31,7 @@ from applications.navigation import SECTION_ORDER
 from applications.snapshot_display import MATERIAL_LABELS, display_content, filed_material_names, is_coded
 from portal.catalog.models import ObtainedBy
 from portal.core.spreadsheets import neutralised_row
+from reviews.models import OriginalChecked
 
 from .models import Certificate, DocumentJob, DocumentKind
 from .selectors import commission_applications, department_applications
@@ -107,6 +108,16 @@ def qr_data_uri(url: str) -> str:
     printed crisp by `image-rendering: pixelated`. A PNG, not SVG: WeasyPrint parses a QR's SVG
     path far more slowly than it places a 300-byte image. Error correction M."""
     return segno.make(url, error="m", micro=False).png_data_uri(scale=1, border=4)
+
+
+def qr_svg(text: str) -> str:
+    """The acceptance number as an inline SVG QR code, for a desk scanner that reads QR or for a
+    phone (short text, so the SVG path stays small enough for WeasyPrint to place quickly)."""
+    # Byte mode in UTF-8: segno would pick Shift_JIS kanji mode for 受理〔〕, which scanners type
+    # as mojibake.
+    return segno.make(text, error="m", micro=False, mode="byte", encoding="utf-8").svg_inline(
+        scale=3, border=4, omitsize=False
+    )
 
 
 # --- certificates ------------------------------------------------------------------------------
@@ -205,6 +216,13 @@ def render_receipt(job: DocumentJob, progress) -> Rendered:
 
         raise CertificateRefused(gettext("该申报尚未受理，没有受理凭证。"))
     accepted = application.records.filter(action=Action.ACCEPT).select_related("actor").order_by("-id").first()
+    filed = filed_material_names(application.filed_content)
+    # Only what the clerk ticked at this intake was checked against its paper original.
+    verified = list(
+        OriginalChecked.objects.filter(
+            application=application, acceptance_number=application.acceptance_number
+        ).values_list("name", flat=True)
+    )
     with translation.override("zh-hans"):
         html = render_to_string(
             "certificates/pdf/receipt.html",
@@ -212,7 +230,9 @@ def render_receipt(job: DocumentJob, progress) -> Rendered:
                 "a": application,
                 "accepted_at": timezone.localtime(application.accepted_at) if application.accepted_at else None,
                 "accepted_by": accepted.actor.real_name if accepted and accepted.actor else "",
-                "materials": filed_material_names(application.filed_content),
+                "materials": [(name, True) for name in verified]
+                + [(name, False) for name in filed if name not in verified],
+                "qr": qr_svg(application.acceptance_number),
                 "window": application.acceptance_window,
                 "issued_on": chinese_date(timezone.localdate()),
                 "portal_name": settings.PORTAL_NAME,

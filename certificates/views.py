@@ -281,6 +281,9 @@ def application_receipt(request, pk):
         job = selectors.receipt_job_of(application)
         if job is None:
             return _document_request_page(request, application, title=_("受理凭证"), action_url=request.path)
+        # The intake page's print button: the finished PDF itself, opened in the browser to print.
+        if request.GET.get("print") and job.status == JobStatus.DONE:
+            return redirect("certificates:job_download", pk=job.pk)
         return redirect("certificates:job", pk=job.pk)
     try:
         job = services.receipt_job_request(application=application)

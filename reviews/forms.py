@@ -21,6 +21,13 @@ MAX_WORKING_DAYS = 60
 
 
 class QueueFilter(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("搜索"),
+        required=False,
+        max_length=60,
+        help_text=gettext_lazy("姓名、身份证号（或后几位）、手机号、受理号或单位名称；扫码枪扫受理号直接打开"),
+        widget=forms.TextInput(attrs={"type": "search", "autofocus": True, "autocomplete": "off"}),
+    )
     item = forms.ModelChoiceField(label=gettext_lazy("事项"), queryset=Item.objects.all(), required=False)
     series = forms.ModelChoiceField(label=gettext_lazy("系列"), queryset=Series.objects.all(), required=False)
     state = forms.ChoiceField(label=gettext_lazy("状态"), choices=[("", "---------"), *State.choices], required=False)
@@ -31,6 +38,11 @@ class QueueFilter(forms.Form):
     scope = forms.ChoiceField(
         label=gettext_lazy("范围"),
         choices=[("waiting", gettext_lazy("待我处理")), ("all", gettext_lazy("全部已提交"))],
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        label=gettext_lazy("排序"),
+        choices=[("submitted", gettext_lazy("按提交时间")), ("waiting", gettext_lazy("等待最久的在前"))],
         required=False,
     )
 
@@ -143,6 +155,22 @@ class DecisionForm(forms.Form):
             "opinion": data.get("opinion", ""),
             "expected_state": data.get("expected_state") or None,
         }
+
+
+class OriginalsForm(forms.Form):
+    """The paper originals ticked at intake, as material ids (a tampered id ticks nothing)."""
+
+    original = forms.Field(required=False)
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self._ids = data.getlist("original") if data is not None else []
+
+    def material_ids(self) -> list[int]:
+        try:
+            return parse_application_ids(self._ids)
+        except ValidationError:
+            return []
 
 
 class CommitteeVoteForm(forms.Form):

@@ -91,3 +91,31 @@ class CommitteeResult(models.Model):
 
     def __str__(self):
         return f"{self.application} {self.votes_for}/{self.votes_against}/{self.abstentions}"
+
+
+class OriginalChecked(models.Model):
+    """One paper original the window clerk checked against its upload at intake (核对原件). Written
+    in the acceptance's own transaction; the receipt lists as verified only these. The name is
+    kept as printed, so a later replaced upload does not change what was checked."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="originals_checked")
+    # The intake it belongs to: an application reset and accepted again gets a new number and a
+    # new checklist.
+    acceptance_number = models.CharField(_("受理号"), max_length=40)
+    material = models.ForeignKey(
+        "applications.Material", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(_("材料名称"), max_length=120)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("已核验原件")
+        verbose_name_plural = _("已核验原件")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["acceptance_number", "material"], name="original_checked_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.acceptance_number} {self.name}"

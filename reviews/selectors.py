@@ -2,9 +2,10 @@
 
 import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from applications.models import Application
+from applications.models import Application, ReviewRecord
 from portal.catalog.stages import stages_of
 from portal.organizations.scope import reviewer_memberships, units_q
 
@@ -20,8 +21,36 @@ def scope_filter(user, *, waiting_only: bool) -> Q | None:
     return query
 
 
+def search_q(text: str) -> Q:
+    """What the window clerk types or scans: a name, an ID number (whole, or its last digits), a
+    mobile, an acceptance number or a unit's name. Exact or prefix/suffix matches on indexed
+    columns where possible; a name or unit part matches anywhere."""
+    text = text.strip()
+    query = Q(acceptance_number=text) | Q(applicant__real_name__icontains=text) | Q(unit__name__icontains=text)
+    if text.isascii() and text.replace("x", "").replace("X", "").isdigit():
+        query |= Q(applicant__mobile=text) | Q(applicant__id_number=text.upper())
+        if 4 <= len(text) < 18:
+            query |= Q(applicant__id_number__endswith=text.upper())
+    return query
+
+
+def _entered_stage_at():
+    """When the application reached its current state: its last audited step, else submission."""
+    last = ReviewRecord.objects.filter(application=OuterRef("pk")).order_by("-created_at", "-id")
+    return Coalesce(Subquery(last.values("created_at")[:1]), F("submitted_at"))
+
+
 def review_queue(
-    user, *, waiting_only=True, item=None, series=None, state=None, date_from=None, date_to=None
+    user,
+    *,
+    waiting_only=True,
+    item=None,
+    series=None,
+    state=None,
+    date_from=None,
+    date_to=None,
+    search="",
+    longest_waiting=False,
 ) -> QuerySet[Application]:
     query = scope_filter(user, waiting_only=waiting_only)
     if query is None:
@@ -37,9 +66,25 @@ def review_queue(
         qs = qs.filter(submitted_at__date__gte=date_from)
     if isinstance(date_to, datetime.date):
         qs = qs.filter(submitted_at__date__lte=date_to)
-    return qs.select_related("applicant", "unit", "item", "series", "level", "title", "committee").order_by(
-        "submitted_at", "id"
-    )
+    if search and search.strip():
+        qs = qs.filter(search_q(search))
+    qs = qs.select_related("applicant", "unit", "item", "series", "level", "title", "committee")
+    if longest_waiting:
+        return qs.annotate(waiting_since=_entered_stage_at()).order_by("waiting_since", "id")
+    return qs.order_by("submitted_at", "id")
+
+
+def scanned_application(user, text: str) -> Application | None:
+    """The one application in this user's scope whose acceptance number is exactly `text` (what a
+    scanner types), else None."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    query = scope_filter(user, waiting_only=False)
+    if query is None:
+        return None
+    found = list(Application.objects.filter(query, acceptance_number=text).values_list("pk", flat=True)[:2])
+    return Application(pk=found[0]) if len(found) == 1 else None
 
 
 def application_for_review(application_id) -> Application | None:

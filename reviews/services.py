@@ -6,11 +6,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from applications.models import Application
+from applications.models import Application, Material
 from applications.workflow.permissions import can_view_as_reviewer
 from applications.workflow.services import WorkflowRefused, available_steps, fire, refuse
 
-from .models import CommitteeResult
+from .models import CommitteeResult, OriginalChecked
 
 MAX_VOTES = 999
 
@@ -103,4 +103,34 @@ def committee_record(
         check=check_votes,
         also=record_result,
         passed=passed,
+    )
+
+
+def window_intake_accept(
+    *, application_id: int, user, material_ids: list[int], opinion: str = "", expected_state: str | None = None
+) -> Application:
+    """Accept at the window with the paper originals the clerk ticked: one row per ticked material
+    of this application, written in the acceptance's transaction (ids of other applications'
+    materials are ignored: they were not on this page)."""
+
+    def record_originals(application):
+        materials = Material.objects.filter(application=application, pk__in=material_ids)
+        OriginalChecked.objects.bulk_create(
+            OriginalChecked(
+                application=application,
+                acceptance_number=application.acceptance_number,
+                material=material,
+                name=material.display_name,
+                checked_by=user,
+            )
+            for material in materials
+        )
+
+    return fire(
+        application_id=application_id,
+        user=user,
+        step="window_accept",
+        opinion=opinion,
+        expected_state=expected_state,
+        also=record_originals,
     )

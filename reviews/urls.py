@@ -8,6 +8,7 @@ app_name = "reviews"
 
 urlpatterns = [
     path("reviews/", views.queue, name="queue"),
+    path("reviews/export/", views.queue_export, name="queue_export"),
     path("reviews/batch/", views.batch, name="batch"),
     path("reviews/workflow/", views.workflow_diagram, name="workflow"),
     path("reviews/offline/new/", views.offline_new, name="offline_new"),

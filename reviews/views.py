@@ -3,6 +3,7 @@ applicant's timeline. Every page is scoped: outside a reviewer's scope an applic
 
 import shutil
 import subprocess
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,8 +30,8 @@ from portal.organizations.models import Role
 from portal.organizations.permissions import is_admin
 from portal.organizations.scope import reviewer_memberships
 
-from . import selectors, services
-from .forms import BatchPassForm, CommitteeVoteForm, DecisionForm, OfflineForm, QueueFilter
+from . import exports, selectors, services
+from .forms import BatchPassForm, CommitteeVoteForm, DecisionForm, OfflineForm, OriginalsForm, QueueFilter
 from .offline import PAPER_CHECKLIST, offline_record
 
 
@@ -38,12 +40,8 @@ def _reviewer_or_404(user):
         raise Http404
 
 
-@login_required
-def queue(request):
-    _reviewer_or_404(request.user)
-    form = QueueFilter(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    applications = selectors.review_queue(
+def _filtered_queue(request, filters):
+    return selectors.review_queue(
         request.user,
         waiting_only=filters.get("scope") != "all",
         item=filters.get("item") and filters["item"].pk,
@@ -51,9 +49,38 @@ def queue(request):
         state=filters.get("state") or None,
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
+        search=filters.get("q", ""),
+        longest_waiting=filters.get("sort") == "waiting",
     )
+
+
+@login_required
+def queue(request):
+    _reviewer_or_404(request.user)
+    form = QueueFilter(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    # A scanner types the acceptance number and Enter: one exact match in scope opens the file.
+    scanned = selectors.scanned_application(request.user, filters.get("q", ""))
+    if scanned is not None:
+        return redirect("reviews:detail", pk=scanned.pk)
+    applications = _filtered_queue(request, filters)
     page = Paginator(applications, 50).get_page(request.GET.get("page"))
     return render(request, "reviews/queue.html", {"page": page, "filter_form": form})
+
+
+@login_required
+def queue_export(request):
+    """The queue with the page's filters, as xlsx."""
+    _reviewer_or_404(request.user)
+    form = QueueFilter(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    content = exports.queue_xlsx(
+        _filtered_queue(request, filters), full_personal_data=exports.sees_personal_data(request.user)
+    )
+    response = HttpResponse(content, content_type=exports.XLSX)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'审核列表-{stamp}.xlsx')}"
+    return response
 
 
 @login_required
@@ -99,6 +126,7 @@ def _review_page(request, application, *, status=200, opinion="", reveal=False):
             ),
             "opinion": opinion,
             "applicant_label": applicant_label(application),
+            "intake": any(step.method == "window_accept" for step in steps),
         },
         status=status,
     )
@@ -160,13 +188,22 @@ def decide(request, pk):
         messages.success(request, _("评审结果已录入。"))
         return redirect("reviews:detail", pk=application.pk)
     try:
-        application = workflow.fire(
-            application_id=application.pk,
-            user=request.user,
-            step=step,
-            opinion=opinion,
-            expected_state=decision["expected_state"],
-        )
+        if step == "window_accept":
+            application = services.window_intake_accept(
+                application_id=application.pk,
+                user=request.user,
+                material_ids=OriginalsForm(request.POST).material_ids(),
+                opinion=opinion,
+                expected_state=decision["expected_state"],
+            )
+        else:
+            application = workflow.fire(
+                application_id=application.pk,
+                user=request.user,
+                step=step,
+                opinion=opinion,
+                expected_state=decision["expected_state"],
+            )
     except ValidationError:
         messages.error(request, _("请填写审核意见。"))
         return _review_page(request, application, status=400, opinion=opinion)

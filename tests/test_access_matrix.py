@@ -169,6 +169,7 @@ def test_reviewer_pages_as_every_role(as_role, role):
     client = as_role(role)
     expectations = {
         "reviews:queue": {"anonymous": 302, "applicant": 404, "admin": 404},
+        "reviews:queue_export": {"anonymous": 302, "applicant": 404, "admin": 404},
         "reviews:notice_list": {
             "anonymous": 302,
             "applicant": 404,

@@ -51,7 +51,15 @@ STEPS = {
             guard_refusal=_notice_not_passed,
         ),
         Step("department_pass", Action.PASS, gettext_lazy("审核通过"), "ok", batchable=True),
-        Step("window_accept", Action.ACCEPT, gettext_lazy("核对原件无误，受理"), "ok", assigns_acceptance_number=True),
+        # The clerk's check is the paper originals ticked off at intake, not a written opinion.
+        Step(
+            "window_accept",
+            Action.ACCEPT,
+            gettext_lazy("核对原件无误，受理"),
+            "ok",
+            needs_opinion=False,
+            assigns_acceptance_number=True,
+        ),
         Step("bureau_approve", Action.APPROVE, gettext_lazy("审核通过"), "ok", batchable=True),
         Step(
             "return_for_changes",
