@@ -81,6 +81,14 @@ class CommitteeResult(models.Model):
     votes_for = models.PositiveSmallIntegerField(_("赞成票"))
     votes_against = models.PositiveSmallIntegerField(_("反对票"))
     abstentions = models.PositiveSmallIntegerField(_("弃权票"), default=0)
+    # The sitting and the rule it was judged by, kept so the result can be defended later even
+    # if the committee's thresholds change. Empty on results recorded before they were asked for.
+    members = models.PositiveSmallIntegerField(_("应到委员"), null=True)
+    present = models.PositiveSmallIntegerField(_("实到委员"), null=True)
+    quorum_numerator = models.PositiveSmallIntegerField(_("出席人数比例（分子）"), null=True)
+    quorum_denominator = models.PositiveSmallIntegerField(_("出席人数比例（分母）"), null=True)
+    pass_numerator = models.PositiveSmallIntegerField(_("通过票数比例（分子）"), null=True)
+    pass_denominator = models.PositiveSmallIntegerField(_("通过票数比例（分母）"), null=True)
     passed = models.BooleanField(_("是否通过"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)

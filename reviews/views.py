@@ -29,6 +29,7 @@ from portal.organizations.scope import reviewer_memberships
 from . import selectors, services
 from .forms import BatchPassForm, CommitteeVoteForm, DecisionForm, OfflineForm, QueueFilter
 from .offline import PAPER_CHECKLIST, offline_record
+from .votes import VoteRule
 
 
 def _reviewer_or_404(user):
@@ -80,7 +81,7 @@ def batch(request):
     return redirect("reviews:queue")
 
 
-def _review_page(request, application, *, status=200, opinion=""):
+def _review_page(request, application, *, status=200, opinion="", vote_form=None):
     steps = workflow.available_steps(request.user, application)
     return render(
         request,
@@ -94,6 +95,8 @@ def _review_page(request, application, *, status=200, opinion=""):
                 t.name == "committee_conclude" for t in application.get_available_user_state_transitions(request.user)
             ),
             "opinion": opinion,
+            "vote_form": vote_form or CommitteeVoteForm(),
+            "vote_rule": VoteRule.of(application.committee),
             "applicant_label": applicant_label(application),
         },
         status=status,
@@ -121,20 +124,19 @@ def decide(request, pk):
     decision = DecisionForm(request.POST).step_data()
     step, opinion = decision["step"], decision["opinion"]
     if step == "committee_conclude":
-        votes_for, votes_against, abstentions = CommitteeVoteForm(request.POST).votes()
+        vote_form = CommitteeVoteForm(request.POST)
         try:
             services.committee_record(
                 application_id=application.pk,
                 user=request.user,
-                votes_for=votes_for,
-                votes_against=votes_against,
-                abstentions=abstentions,
+                **vote_form.counts(),
                 opinion=opinion.strip(),
                 expected_state=decision["expected_state"],
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return _review_page(request, application, status=400, opinion=opinion)
+            add_validation_errors(vote_form, error)
+            return _review_page(request, application, status=400, opinion=opinion, vote_form=vote_form)
         except workflow.WorkflowRefused as refusal:
             messages.error(request, refusal.message)
             return redirect("reviews:detail", pk=application.pk)
