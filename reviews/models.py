@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
-from portal.organizations.models import Organization
+from portal.catalog.models import Level, Series
+from portal.organizations.models import Organization, Region
 
 
 class NoticeResult(models.TextChoices):
@@ -99,3 +100,45 @@ class CommitteeResult(models.Model):
 
     def __str__(self):
         return f"{self.application} {self.votes_for}/{self.votes_against}/{self.abstentions}"
+
+
+class ExpertStatus(models.TextChoices):
+    IN_POOL = "in_pool", _("在库")
+    SUSPENDED = "suspended", _("暂停")
+    RETIRED = "retired", _("出库")
+
+
+class Expert(models.Model):
+    """One evaluation expert (评审专家) in the pool (专家库) of a committee organizer (组建单位).
+    Only experts 在库 can be drawn; 出库 and 暂停 are kept, never deleted, for the record."""
+
+    organizer = models.CharField(_("组建单位"), max_length=100)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="expert_records",
+        verbose_name=_("专家账号"),
+    )
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="experts", verbose_name=_("系列"))
+    speciality = models.CharField(_("专业"), max_length=100, blank=True)
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="experts", verbose_name=_("职称层级"))
+    unit = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="experts", verbose_name=_("工作单位"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="experts", verbose_name=_("地区"))
+    mobile = models.CharField(_("联系电话"), max_length=11)
+    status = models.CharField(_("状态"), max_length=20, choices=ExpertStatus.choices, default=ExpertStatus.IN_POOL)
+    integrity_note = models.TextField(_("诚信记录"), blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(_("入库时间"), default=timezone.now)
+    status_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("评审专家")
+        verbose_name_plural = _("专家库")
+        ordering = ["organizer", "series", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organizer", "user"], name="expert_once_per_pool"),
+        ]
+        indexes = [models.Index(fields=["organizer", "series", "status"])]
+
+    def __str__(self):
+        return f"{self.user.real_name}（{self.organizer}）"

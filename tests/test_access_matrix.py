@@ -10,7 +10,16 @@ from tests.workflow_helpers import DEMO, at
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "applicant", "unit_hr", "dept_reviewer", "window_staff", "bureau_approver", "admin"]
+ROLES = [
+    "anonymous",
+    "applicant",
+    "unit_hr",
+    "dept_reviewer",
+    "window_staff",
+    "bureau_approver",
+    "admin",
+    "committee_expert",
+]
 PUBLIC = [
     "home:home",
     "home:committees",
@@ -122,6 +131,8 @@ IN_SCOPE = {
     "window_staff": 200,
     "bureau_approver": 200,
     "admin": 200,
+    # An expert is no reviewer of the unit that employs them, and never sees a file through it.
+    "committee_expert": 404,
 }
 APPLICATION_PAGES = {
     "reviews:detail": {**IN_SCOPE, "applicant": 404},
@@ -138,11 +149,33 @@ def test_application_pages_as_every_role(as_role, filed, role):
         assert response.status_code == expected[role], (name, role, response.status_code)
 
 
+POOL_OFFICE = {"anonymous": 302, **dict.fromkeys(ROLES[1:], 404), "bureau_approver": 200, "admin": 200}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_expert_pool_writes_only_for_the_office(as_role, role):
+    from reviews.models import Expert, ExpertStatus
+
+    expert = Expert.objects.get(user__mobile=DEMO["committee_expert"])
+    client = as_role(role)
+    posts = {
+        reverse("reviews:expert_add"): {"real_name": ""},
+        reverse("reviews:expert_import"): {},
+        reverse("reviews:expert_status", args=[expert.pk]): {"status": ExpertStatus.RETIRED},
+    }
+    for url, data in posts.items():
+        response = client.post(url, data)
+        expected = {"anonymous": 302, "bureau_approver": (302, 400), "admin": (302, 400)}.get(role, 404)
+        assert response.status_code in (expected if isinstance(expected, tuple) else (expected,)), (url, role)
+    expert.refresh_from_db()
+    assert (expert.status == ExpertStatus.RETIRED) is (role in ("bureau_approver", "admin"))
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_reviewer_pages_as_every_role(as_role, role):
     client = as_role(role)
     expectations = {
-        "reviews:queue": {"anonymous": 302, "applicant": 404, "admin": 404},
+        "reviews:queue": {"anonymous": 302, "applicant": 404, "admin": 404, "committee_expert": 404},
         "reviews:notice_list": {
             "anonymous": 302,
             "applicant": 404,
@@ -150,6 +183,7 @@ def test_reviewer_pages_as_every_role(as_role, role):
             "window_staff": 404,
             "bureau_approver": 404,
             "admin": 404,
+            "committee_expert": 404,
         },
         "reviews:offline_new": {
             "anonymous": 302,
@@ -158,6 +192,7 @@ def test_reviewer_pages_as_every_role(as_role, role):
             "dept_reviewer": 404,
             "bureau_approver": 404,
             "admin": 404,
+            "committee_expert": 404,
         },
         "reviews:workflow": {
             "anonymous": 302,
@@ -166,8 +201,13 @@ def test_reviewer_pages_as_every_role(as_role, role):
             "dept_reviewer": 404,
             "window_staff": 404,
             "bureau_approver": 404,
+            "committee_expert": 404,
         },
         "reviews:public_notices": {},
+        # The expert pool: the committee office (the committee stage's reviewer) and the admin.
+        "reviews:experts": POOL_OFFICE,
+        "reviews:expert_export": POOL_OFFICE,
+        "reviews:expert_template": POOL_OFFICE,
     }
     for name, expected in expectations.items():
         response = client.get(reverse(name))
