@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from portal.catalog.models import Committee
+
 from .experts import ExpertRow
 from .models import ExpertStatus
 
@@ -37,3 +39,11 @@ class ExpertImportForm(forms.Form):
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(gettext_lazy("文件不能超过5MB。"))
         return upload
+
+
+class SessionForm(forms.Form):
+    committee = forms.ModelChoiceField(
+        label=gettext_lazy("评审委员会"), queryset=Committee.objects.filter(is_active=True).exclude(organizer="")
+    )
+    year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
+    experts_to_draw = forms.IntegerField(label=gettext_lazy("抽取专家人数"), min_value=1, max_value=99)

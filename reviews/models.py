@@ -142,3 +142,87 @@ class Expert(models.Model):
 
     def __str__(self):
         return f"{self.user.real_name}（{self.organizer}）"
+
+
+class CommitteeSession(models.Model):
+    """A committee's sitting (评审会议) for a year, with the applications assigned to it."""
+
+    committee = models.ForeignKey(
+        "catalog.Committee", on_delete=models.PROTECT, related_name="sessions", verbose_name=_("评审委员会")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    experts_to_draw = models.PositiveSmallIntegerField(_("抽取专家人数"))
+    applications = models.ManyToManyField(Application, related_name="committee_sessions", verbose_name=_("评审申报"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("评审会议")
+        verbose_name_plural = _("评审会议")
+        ordering = ["-year", "-id"]
+
+    def __str__(self):
+        return f"{self.year} {self.committee}"
+
+
+class ExpertConflict(models.Model):
+    """A conflict of interest declared by the expert or the office (relative, supervisor,
+    co-author): the expert is never drawn for a session holding that application."""
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("评审专家"))
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+", verbose_name=_("申报"))
+    note = models.CharField(_("回避事由"), max_length=200)
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    declared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("回避申报")
+        verbose_name_plural = _("回避申报")
+
+    def __str__(self):
+        return f"{self.expert} × {self.application_id}"
+
+
+class ExpertDraw(models.Model):
+    """One random draw, kept whole so it can be replayed: the seed, the candidates in the order
+    they were drawn from, every exclusion with its reason, and the result."""
+
+    session = models.ForeignKey(CommitteeSession, on_delete=models.PROTECT, related_name="draws")
+    seed = models.CharField(_("随机种子"), max_length=64)
+    number = models.PositiveSmallIntegerField(_("抽取人数"))
+    candidates = models.JSONField(_("候选专家"))
+    exclusions = models.JSONField(_("回避排除"))
+    drawn = models.JSONField(_("抽取结果"))
+    replacing = models.ForeignKey(Expert, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    drawn_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("专家抽取记录")
+        verbose_name_plural = _("专家抽取记录")
+        ordering = ["session", "id"]
+
+    def __str__(self):
+        return f"{self.session} #{self.pk}"
+
+
+class SessionExpertStatus(models.TextChoices):
+    DRAWN = "drawn", _("已抽取")
+    DECLINED = "declined", _("已谢绝")
+
+
+class SessionExpert(models.Model):
+    session = models.ForeignKey(CommitteeSession, on_delete=models.CASCADE, related_name="experts")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="sittings")
+    draw = models.ForeignKey(ExpertDraw, on_delete=models.PROTECT, related_name="members")
+    status = models.CharField(
+        _("状态"), max_length=20, choices=SessionExpertStatus.choices, default=SessionExpertStatus.DRAWN
+    )
+
+    class Meta:
+        verbose_name = _("会议专家")
+        verbose_name_plural = _("会议专家")
+        constraints = [models.UniqueConstraint(fields=["session", "expert"], name="session_expert_once")]
+
+    def __str__(self):
+        return f"{self.session} {self.expert}"

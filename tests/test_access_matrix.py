@@ -172,6 +172,30 @@ def test_expert_pool_writes_only_for_the_office(as_role, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_session_pages_and_draws_only_for_the_office(as_role, role):
+    from reviews import draws
+    from reviews.models import ExpertDraw, SessionExpert
+
+    application = at(State.COMMITTEE_REVIEW, "evaluation")
+    office = User.objects.get(mobile=DEMO["bureau_approver"])
+    session = draws.session_create(committee=application.committee, year=2026, experts_to_draw=3, by=office)
+    draws.expert_draw(session_id=session.pk, by=office)
+    member = SessionExpert.objects.filter(session=session).first()
+    client = as_role(role)
+    office_role = role in ("bureau_approver", "admin")
+    response = client.get(reverse("reviews:session", args=[session.pk]))
+    assert response.status_code == {"anonymous": 302}.get(role, 200 if office_role else 404)
+    for url in [
+        reverse("reviews:session_draw", args=[session.pk]),
+        reverse("reviews:session_decline", args=[member.pk]),
+    ]:
+        response = client.post(url)
+        assert response.status_code == {"anonymous": 302}.get(role, 302 if office_role else 404), (url, role)
+    # The office's second whole draw is refused; its decline draws one replacement.
+    assert ExpertDraw.objects.filter(session=session).count() == (2 if office_role else 1)
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_reviewer_pages_as_every_role(as_role, role):
     client = as_role(role)
     expectations = {
@@ -208,6 +232,8 @@ def test_reviewer_pages_as_every_role(as_role, role):
         "reviews:experts": POOL_OFFICE,
         "reviews:expert_export": POOL_OFFICE,
         "reviews:expert_template": POOL_OFFICE,
+        # Sessions and their draws: the office alone; the drawn list is secret from everyone else.
+        "reviews:sessions": POOL_OFFICE,
     }
     for name, expected in expectations.items():
         response = client.get(reverse(name))
