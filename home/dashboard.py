@@ -14,6 +14,7 @@ from portal.catalog.stages import stages_of
 from portal.organizations import selectors as orgs
 from portal.organizations.models import Membership, Organization, OrgKind, OrgStatus, Role
 from portal.organizations.scope import units_q
+from reviews.models import Expert
 from reviews.selectors import review_queue
 
 
@@ -100,6 +101,10 @@ def _admin(user, membership):
     return {"pending": pending[:20], "pending_count": pending.count(), **_bureau(user, membership)}
 
 
+def _expert(user, membership):
+    return {"pools": Expert.objects.filter(user=user).select_related("series", "level")}
+
+
 BUILDERS = {
     Role.APPLICANT: (_("我的申报"), "home/dashboard/applicant.html", _applicant),
     Role.UNIT_HR: (_("单位经办"), "home/dashboard/unit_hr.html", _unit_hr),
@@ -107,6 +112,7 @@ BUILDERS = {
     Role.WINDOW_STAFF: (_("窗口受理"), "home/dashboard/window_staff.html", _window_staff),
     Role.BUREAU_APPROVER: (_("审核审批"), "home/dashboard/bureau.html", _bureau),
     Role.ADMIN: (_("系统管理"), "home/dashboard/admin.html", _admin),
+    Role.COMMITTEE_EXPERT: (_("评审专家"), "home/dashboard/expert.html", _expert),
 }
 
 

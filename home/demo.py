@@ -17,6 +17,7 @@ from portal.catalog.loader import CITY_BUREAU, CITY_WINDOW
 from portal.catalog.models import ApplicationWindow, Committee, Item, Level, Series, TitleName
 from portal.core.identity import with_check_digit, with_credit_check
 from portal.organizations.models import Membership, Organization, OrgKind, OrgStatus, Region, Role
+from reviews.models import Expert
 
 DEMO_PASSWORD = "Zhicheng@2026"
 # Every demo staff account's authenticator shares this published secret (README, scripts/run), so
@@ -50,6 +51,21 @@ ACCOUNTS = [
     _account(Role.WINDOW_STAFF, "刘洋", "53011419900909402", "13800000004", CITY_WINDOW),
     _account(Role.BUREAU_APPROVER, "陈静", "53010319781111502", "13800000005", CITY_BUREAU),
     _account(Role.ADMIN, "赵敏", "53010219750505601", "13800000006", CITY_BUREAU),
+    _account(Role.COMMITTEE_EXPERT, "孙丽", "53010219700606602", "13800000007", DEMO_UNIT),
+]
+
+# The pool the demo committee office keeps: the teachers' senior committee's organizer, the
+# demo expert and colleagues from another school (accounts without a password until they set one).
+DEMO_POOL = "昆明市教育体育局"
+DEMO_EXPERT_UNIT = "昆明市第十中学"
+DEMO_EXPERT_UNIT_CODE = with_credit_check("12530100431200002")
+DEMO_EXPERTS = [
+    ("钱刚", "中学数学", "zhenggao"),
+    ("冯霞", "中学语文", "zhenggao"),
+    ("蒋涛", "中学英语", "fugao"),
+    ("韩梅", "中学物理", "fugao"),
+    ("杨帆", "中学化学", "fugao"),
+    ("朱琳", "中学历史", "zhenggao"),
 ]
 
 
@@ -115,9 +131,45 @@ def load_demo(*, with_applications: bool = True) -> list[DemoAccount]:
     # the demo's main journey works in every month, the demo also opens the item all year. Delete
     # this window in the admin to see the quarterly rule refuse (and name the next window).
     _window(f"{year}年初次职称认定（演示环境：全年受理）", item=recognition, opens=start, closes=end)
+    _demo_pool(unit, district, department)
     if with_applications:
         _demo_applications(unit)
     return ACCOUNTS
+
+
+def _demo_pool(unit, district, department) -> None:
+    """The demo expert pool (idempotent): the demo expert account and six colleagues."""
+    fields = {"kind": OrgKind.UNIT, "name": DEMO_EXPERT_UNIT, "region": district, "parent": department}
+    other, _ = Organization.objects.update_or_create(
+        credit_code=DEMO_EXPERT_UNIT_CODE, defaults=fields, create_defaults={**fields, "status": OrgStatus.APPROVED}
+    )
+    series = Series.objects.get(name="中小学教师")
+    office = User.objects.get(id_number=next(a.id_number for a in ACCOUNTS if a.role == Role.BUREAU_APPROVER))
+    expert = next(a for a in ACCOUNTS if a.role == Role.COMMITTEE_EXPERT)
+    people = [(User.objects.get(id_number=expert.id_number), "中学数学", "zhenggao", unit)]
+    for number, (name, speciality, level) in enumerate(DEMO_EXPERTS, start=1):
+        id_number = with_check_digit(f"5301021965{number:02d}1550{number}")
+        person = User.objects.filter(id_number=id_number).first()
+        if person is None:
+            person = User(id_number=id_number, real_name=name, mobile=f"137100000{number:02d}")
+            person.set_unusable_password()
+            person.save()
+        people.append((person, speciality, level, other))
+    for person, speciality, level, employer in people:
+        Membership.objects.get_or_create(user=person, organization=employer, role=Role.COMMITTEE_EXPERT, is_active=True)
+        Expert.objects.get_or_create(
+            organizer=DEMO_POOL,
+            user=person,
+            defaults={
+                "series": series,
+                "speciality": speciality,
+                "level": Level.objects.get(code=level),
+                "unit": employer,
+                "region": employer.region,
+                "mobile": person.mobile,
+                "added_by": office,
+            },
+        )
 
 
 # Colleagues of the demo applicant whose files wait at each later stage, so every reviewer's

@@ -173,19 +173,40 @@ class OriginalsForm(forms.Form):
             return []
 
 
+def _count(label, help_text=""):
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=999,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 999}),
+    )
+
+
 class CommitteeVoteForm(forms.Form):
-    """The committee's three counts, posted beside the decision's step and opinion."""
+    """The sitting (members, present) and the three counts, posted beside the decision's step and
+    opinion. Nothing here is required: the service refuses missing counts only after it has
+    checked who is asking, and names the field."""
 
-    votes_for = forms.IntegerField(required=False, min_value=0)
-    votes_against = forms.IntegerField(required=False, min_value=0)
-    abstentions = forms.IntegerField(required=False, min_value=0)
+    members = _count(gettext_lazy("应到委员人数"), gettext_lazy("本次评审会议评委会委员总数。"))
+    present = _count(gettext_lazy("实到委员人数"), gettext_lazy("出席会议并参加表决的委员人数。"))
+    votes_for = _count(gettext_lazy("赞成票"))
+    votes_against = _count(gettext_lazy("反对票"))
+    abstentions = _count(gettext_lazy("弃权票"))
 
-    def votes(self) -> tuple[int, int, int]:
-        """The three counts (blank is 0); (-1, -1, -1) when any is not a count, which the service
+    COUNTS = ("members", "present", "votes_for", "votes_against", "abstentions")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "%s")
+        super().__init__(*args, **kwargs)
+
+    def counts(self) -> dict[str, int]:
+        """The five counts (blank is 0); -1 for all when any is not a count, which the service
         refuses only after it has checked who is asking."""
         if not self.is_valid():
-            return (-1, -1, -1)
-        return tuple(self.cleaned_data.get(name) or 0 for name in ("votes_for", "votes_against", "abstentions"))
+            return dict.fromkeys(self.COUNTS, -1)
+        return {name: self.cleaned_data.get(name) or 0 for name in self.COUNTS}
 
 
 class BatchPassForm(forms.Form):

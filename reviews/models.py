@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
-from portal.organizations.models import Organization
+from portal.catalog.models import Level, Series
+from portal.organizations.models import Organization, Region
 
 
 class NoticeResult(models.TextChoices):
@@ -81,6 +82,14 @@ class CommitteeResult(models.Model):
     votes_for = models.PositiveSmallIntegerField(_("赞成票"))
     votes_against = models.PositiveSmallIntegerField(_("反对票"))
     abstentions = models.PositiveSmallIntegerField(_("弃权票"), default=0)
+    # The sitting and the rule it was judged by, kept so the result can be defended later even
+    # if the committee's thresholds change. Empty on results recorded before they were asked for.
+    members = models.PositiveSmallIntegerField(_("应到委员"), null=True)
+    present = models.PositiveSmallIntegerField(_("实到委员"), null=True)
+    quorum_numerator = models.PositiveSmallIntegerField(_("出席人数比例（分子）"), null=True)
+    quorum_denominator = models.PositiveSmallIntegerField(_("出席人数比例（分母）"), null=True)
+    pass_numerator = models.PositiveSmallIntegerField(_("通过票数比例（分子）"), null=True)
+    pass_denominator = models.PositiveSmallIntegerField(_("通过票数比例（分母）"), null=True)
     passed = models.BooleanField(_("是否通过"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -119,3 +128,129 @@ class OriginalChecked(models.Model):
 
     def __str__(self):
         return f"{self.acceptance_number} {self.name}"
+
+
+class ExpertStatus(models.TextChoices):
+    IN_POOL = "in_pool", _("在库")
+    SUSPENDED = "suspended", _("暂停")
+    RETIRED = "retired", _("出库")
+
+
+class Expert(models.Model):
+    """One evaluation expert (评审专家) in the pool (专家库) of a committee organizer (组建单位).
+    Only experts 在库 can be drawn; 出库 and 暂停 are kept, never deleted, for the record."""
+
+    organizer = models.CharField(_("组建单位"), max_length=100)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="expert_records",
+        verbose_name=_("专家账号"),
+    )
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="experts", verbose_name=_("系列"))
+    speciality = models.CharField(_("专业"), max_length=100, blank=True)
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="experts", verbose_name=_("职称层级"))
+    unit = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="experts", verbose_name=_("工作单位"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="experts", verbose_name=_("地区"))
+    mobile = models.CharField(_("联系电话"), max_length=11)
+    status = models.CharField(_("状态"), max_length=20, choices=ExpertStatus.choices, default=ExpertStatus.IN_POOL)
+    integrity_note = models.TextField(_("诚信记录"), blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(_("入库时间"), default=timezone.now)
+    status_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("评审专家")
+        verbose_name_plural = _("专家库")
+        ordering = ["organizer", "series", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organizer", "user"], name="expert_once_per_pool"),
+        ]
+        indexes = [models.Index(fields=["organizer", "series", "status"])]
+
+    def __str__(self):
+        return f"{self.user.real_name}（{self.organizer}）"
+
+
+class CommitteeSession(models.Model):
+    """A committee's sitting (评审会议) for a year, with the applications assigned to it."""
+
+    committee = models.ForeignKey(
+        "catalog.Committee", on_delete=models.PROTECT, related_name="sessions", verbose_name=_("评审委员会")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    experts_to_draw = models.PositiveSmallIntegerField(_("抽取专家人数"))
+    applications = models.ManyToManyField(Application, related_name="committee_sessions", verbose_name=_("评审申报"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("评审会议")
+        verbose_name_plural = _("评审会议")
+        ordering = ["-year", "-id"]
+
+    def __str__(self):
+        return f"{self.year} {self.committee}"
+
+
+class ExpertConflict(models.Model):
+    """A conflict of interest declared by the expert or the office (relative, supervisor,
+    co-author): the expert is never drawn for a session holding that application."""
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("评审专家"))
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+", verbose_name=_("申报"))
+    note = models.CharField(_("回避事由"), max_length=200)
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    declared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("回避申报")
+        verbose_name_plural = _("回避申报")
+
+    def __str__(self):
+        return f"{self.expert} × {self.application_id}"
+
+
+class ExpertDraw(models.Model):
+    """One random draw, kept whole so it can be replayed: the seed, the candidates in the order
+    they were drawn from, every exclusion with its reason, and the result."""
+
+    session = models.ForeignKey(CommitteeSession, on_delete=models.PROTECT, related_name="draws")
+    seed = models.CharField(_("随机种子"), max_length=64)
+    number = models.PositiveSmallIntegerField(_("抽取人数"))
+    candidates = models.JSONField(_("候选专家"))
+    exclusions = models.JSONField(_("回避排除"))
+    drawn = models.JSONField(_("抽取结果"))
+    replacing = models.ForeignKey(Expert, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    drawn_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("专家抽取记录")
+        verbose_name_plural = _("专家抽取记录")
+        ordering = ["session", "id"]
+
+    def __str__(self):
+        return f"{self.session} #{self.pk}"
+
+
+class SessionExpertStatus(models.TextChoices):
+    DRAWN = "drawn", _("已抽取")
+    DECLINED = "declined", _("已谢绝")
+
+
+class SessionExpert(models.Model):
+    session = models.ForeignKey(CommitteeSession, on_delete=models.CASCADE, related_name="experts")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="sittings")
+    draw = models.ForeignKey(ExpertDraw, on_delete=models.PROTECT, related_name="members")
+    status = models.CharField(
+        _("状态"), max_length=20, choices=SessionExpertStatus.choices, default=SessionExpertStatus.DRAWN
+    )
+
+    class Meta:
+        verbose_name = _("会议专家")
+        verbose_name_plural = _("会议专家")
+        constraints = [models.UniqueConstraint(fields=["session", "expert"], name="session_expert_once")]
+
+    def __str__(self):
+        return f"{self.session} {self.expert}"

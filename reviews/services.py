@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 from applications.models import Application, Material
 from applications.workflow.permissions import can_view_as_reviewer
 from applications.workflow.services import WorkflowRefused, available_steps, fire, refuse
+from portal.catalog.models import Committee
 
 from .models import CommitteeResult, OriginalChecked
+from .votes import VoteRule
 
 MAX_VOTES = 999
 
@@ -57,40 +59,76 @@ def committee_record(
     *,
     application_id: int,
     user,
+    members: int,
+    present: int,
     votes_for: int,
     votes_against: int,
     abstentions: int,
     opinion: str,
     expected_state: str | None = None,
 ) -> Application:
-    """Record the committee's vote (for now entered by the bureau) and conclude: more than half for passes."""
-    votes = (votes_for, votes_against, abstentions)
-    valid = all(isinstance(v, int) and 0 <= v <= MAX_VOTES for v in votes)
+    """Record the committee's vote (for now entered by the bureau) and conclude, by the rule of
+    人社部令第40号 as the committee configures it: without a quorum of the members present there is
+    no result; a file passes when the votes in favour reach the pass fraction of those present."""
+    counts = (members, present, votes_for, votes_against, abstentions)
+    valid = all(isinstance(v, int) and 0 <= v <= MAX_VOTES for v in counts)
     # Counted only when valid; invalid counts are refused by check_votes, after the step's checks.
-    counted_for, counted_against, counted_abstentions = votes if valid else (0, 0, 0)
-    total = counted_for + counted_against + counted_abstentions
-    passed = counted_for * 2 > total
+    c_members, c_present, c_for, c_against, c_abstentions = counts if valid else (0, 0, 0, 0, 0)
+    committee = Committee.objects.filter(applications__pk=application_id).first()
+    rule = VoteRule.of(committee)
+    passed = rule.passes(votes_for=c_for, present=c_present)
 
     def check_votes():
         if not valid:
             raise ValidationError({"votes_for": _("表决票数须为0至%(max)d之间的整数。") % {"max": MAX_VOTES}})
-        if total == 0:
-            raise ValidationError({"votes_for": _("请填写表决票数。")})
+        if c_members == 0:
+            raise ValidationError({"members": _("请填写本次评审会议的应到委员人数。")})
+        if c_present > c_members:
+            raise ValidationError({"present": _("实到委员人数不能多于应到委员人数。")})
+        if not rule.quorate(present=c_present, members=c_members):
+            raise ValidationError(
+                {
+                    "present": _(
+                        "实到委员%(present)d人，不足应到%(members)d人的%(fraction)s（至少%(needed)d人），会议不能表决。"
+                    )
+                    % {
+                        "present": c_present,
+                        "members": c_members,
+                        "fraction": rule.quorum_label,
+                        "needed": rule.quorum_needed(c_members),
+                    }
+                }
+            )
+        if c_for + c_against + c_abstentions != c_present:
+            raise ValidationError(
+                {
+                    "votes_for": _("表决票数（赞成、反对、弃权）合计%(total)d票，与实到委员%(present)d人不符。")
+                    % {"total": c_for + c_against + c_abstentions, "present": c_present}
+                }
+            )
 
     def record_result(application):
         CommitteeResult.objects.create(
             application=application,
+            members=members,
+            present=present,
             votes_for=votes_for,
             votes_against=votes_against,
             abstentions=abstentions,
+            quorum_numerator=rule.quorum_numerator,
+            quorum_denominator=rule.quorum_denominator,
+            pass_numerator=rule.pass_numerator,
+            pass_denominator=rule.pass_denominator,
             passed=passed,
             recorded_by=user,
         )
 
-    text = _("评委会表决：赞成%(f)d票，反对%(a)d票，弃权%(b)d票，%(r)s。") % {
-        "f": counted_for,
-        "a": counted_against,
-        "b": counted_abstentions,
+    text = _("评委会表决：应到%(m)d人，实到%(p)d人；赞成%(f)d票，反对%(a)d票，弃权%(b)d票，%(r)s。") % {
+        "m": c_members,
+        "p": c_present,
+        "f": c_for,
+        "a": c_against,
+        "b": c_abstentions,
         "r": _("通过") if passed else _("未通过"),
     }
     return fire(

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import views, views_experts, views_sessions
 from .urls_notices import urlpatterns as notice_urls
 from .urls_public_notices import urlpatterns as public_notice_urls
 
@@ -12,6 +12,16 @@ urlpatterns = [
     path("reviews/batch/", views.batch, name="batch"),
     path("reviews/workflow/", views.workflow_diagram, name="workflow"),
     path("reviews/offline/new/", views.offline_new, name="offline_new"),
+    path("reviews/experts/", views_experts.pool, name="experts"),
+    path("reviews/experts/add/", views_experts.add, name="expert_add"),
+    path("reviews/experts/import/", views_experts.import_sheet, name="expert_import"),
+    path("reviews/experts/export/", views_experts.export, name="expert_export"),
+    path("reviews/experts/template/", views_experts.template, name="expert_template"),
+    path("reviews/experts/<int:pk>/status/", views_experts.set_status, name="expert_status"),
+    path("reviews/sessions/", views_sessions.sessions, name="sessions"),
+    path("reviews/sessions/<int:pk>/", views_sessions.session, name="session"),
+    path("reviews/sessions/<int:pk>/draw/", views_sessions.draw, name="session_draw"),
+    path("reviews/sessions/experts/<int:pk>/decline/", views_sessions.decline, name="session_decline"),
     path("reviews/<int:pk>/", views.detail, name="detail"),
     path("reviews/<int:pk>/decide/", views.decide, name="decide"),
     path("reviews/<int:pk>/reveal/", views.reveal, name="reveal"),

@@ -33,6 +33,7 @@ from portal.organizations.scope import reviewer_memberships
 from . import exports, selectors, services
 from .forms import BatchPassForm, CommitteeVoteForm, DecisionForm, OfflineForm, OriginalsForm, QueueFilter
 from .offline import PAPER_CHECKLIST, offline_record
+from .votes import VoteRule
 
 
 def _reviewer_or_404(user):
@@ -109,7 +110,7 @@ def batch(request):
     return redirect("reviews:queue")
 
 
-def _review_page(request, application, *, status=200, opinion="", reveal=False):
+def _review_page(request, application, *, status=200, opinion="", reveal=False, vote_form=None):
     steps = workflow.available_steps(request.user, application)
     filed = application.filed_content or {}
     return render(
@@ -125,6 +126,8 @@ def _review_page(request, application, *, status=200, opinion="", reveal=False):
                 t.name == "committee_conclude" for t in application.get_available_user_state_transitions(request.user)
             ),
             "opinion": opinion,
+            "vote_form": vote_form or CommitteeVoteForm(),
+            "vote_rule": VoteRule.of(application.committee),
             "applicant_label": applicant_label(application),
             "intake": any(step.method == "window_accept" for step in steps),
         },
@@ -168,20 +171,19 @@ def decide(request, pk):
     decision = DecisionForm(request.POST).step_data()
     step, opinion = decision["step"], decision["opinion"]
     if step == "committee_conclude":
-        votes_for, votes_against, abstentions = CommitteeVoteForm(request.POST).votes()
+        vote_form = CommitteeVoteForm(request.POST)
         try:
             services.committee_record(
                 application_id=application.pk,
                 user=request.user,
-                votes_for=votes_for,
-                votes_against=votes_against,
-                abstentions=abstentions,
+                **vote_form.counts(),
                 opinion=opinion.strip(),
                 expected_state=decision["expected_state"],
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return _review_page(request, application, status=400, opinion=opinion)
+            add_validation_errors(vote_form, error)
+            return _review_page(request, application, status=400, opinion=opinion, vote_form=vote_form)
         except workflow.WorkflowRefused as refusal:
             messages.error(request, refusal.message)
             return redirect("reviews:detail", pk=application.pk)

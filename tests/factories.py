@@ -340,11 +340,13 @@ class _Path:
             opinion += f"（受理号：{number}）"
         elif name == "committee_conclude":
             kwargs = {"passed": True}
-            opinion = "评委会表决：赞成15票，反对3票，弃权1票，通过。"
+            opinion = "评委会表决：应到19人，实到19人；赞成15票，反对3票，弃权1票，通过。"
         getattr(application, name)(**kwargs)
         if name == "committee_conclude":
             CommitteeResult.objects.create(
                 application=application,
+                members=19,
+                present=19,
                 votes_for=15,
                 votes_against=3,
                 abstentions=1,

@@ -11,7 +11,16 @@ from tests.workflow_helpers import DEMO, at
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "applicant", "unit_hr", "dept_reviewer", "window_staff", "bureau_approver", "admin"]
+ROLES = [
+    "anonymous",
+    "applicant",
+    "unit_hr",
+    "dept_reviewer",
+    "window_staff",
+    "bureau_approver",
+    "admin",
+    "committee_expert",
+]
 PUBLIC = [
     "home:home",
     "home:committees",
@@ -139,6 +148,8 @@ IN_SCOPE = {
     "window_staff": 200,
     "bureau_approver": 200,
     "admin": 200,
+    # An expert is no reviewer of the unit that employs them, and never sees a file through it.
+    "committee_expert": 404,
 }
 APPLICATION_PAGES = {
     "reviews:detail": {**IN_SCOPE, "applicant": 404},
@@ -155,6 +166,52 @@ def test_application_pages_as_every_role(as_role, filed, role):
         assert response.status_code == expected[role], (name, role, response.status_code)
 
 
+POOL_OFFICE = {"anonymous": 302, **dict.fromkeys(ROLES[1:], 404), "bureau_approver": 200, "admin": 200}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_expert_pool_writes_only_for_the_office(as_role, role):
+    from reviews.models import Expert, ExpertStatus
+
+    expert = Expert.objects.get(user__mobile=DEMO["committee_expert"])
+    client = as_role(role)
+    posts = {
+        reverse("reviews:expert_add"): {"real_name": ""},
+        reverse("reviews:expert_import"): {},
+        reverse("reviews:expert_status", args=[expert.pk]): {"status": ExpertStatus.RETIRED},
+    }
+    for url, data in posts.items():
+        response = client.post(url, data)
+        expected = {"anonymous": 302, "bureau_approver": (302, 400), "admin": (302, 400)}.get(role, 404)
+        assert response.status_code in (expected if isinstance(expected, tuple) else (expected,)), (url, role)
+    expert.refresh_from_db()
+    assert (expert.status == ExpertStatus.RETIRED) is (role in ("bureau_approver", "admin"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_session_pages_and_draws_only_for_the_office(as_role, role):
+    from reviews import draws
+    from reviews.models import ExpertDraw, SessionExpert
+
+    application = at(State.COMMITTEE_REVIEW, "evaluation")
+    office = User.objects.get(mobile=DEMO["bureau_approver"])
+    session = draws.session_create(committee=application.committee, year=2026, experts_to_draw=3, by=office)
+    draws.expert_draw(session_id=session.pk, by=office)
+    member = SessionExpert.objects.filter(session=session).first()
+    client = as_role(role)
+    office_role = role in ("bureau_approver", "admin")
+    response = client.get(reverse("reviews:session", args=[session.pk]))
+    assert response.status_code == {"anonymous": 302}.get(role, 200 if office_role else 404)
+    for url in [
+        reverse("reviews:session_draw", args=[session.pk]),
+        reverse("reviews:session_decline", args=[member.pk]),
+    ]:
+        response = client.post(url)
+        assert response.status_code == {"anonymous": 302}.get(role, 302 if office_role else 404), (url, role)
+    # The office's second whole draw is refused; its decline draws one replacement.
+    assert ExpertDraw.objects.filter(session=session).count() == (2 if office_role else 1)
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_revealing_the_full_id_number_as_every_role(as_role, filed, role):
     response = as_role(role).post(reverse("reviews:reveal", args=[filed.pk]))
@@ -168,8 +225,8 @@ def test_revealing_the_full_id_number_as_every_role(as_role, filed, role):
 def test_reviewer_pages_as_every_role(as_role, role):
     client = as_role(role)
     expectations = {
-        "reviews:queue": {"anonymous": 302, "applicant": 404, "admin": 404},
-        "reviews:queue_export": {"anonymous": 302, "applicant": 404, "admin": 404},
+        "reviews:queue": {"anonymous": 302, "applicant": 404, "admin": 404, "committee_expert": 404},
+        "reviews:queue_export": {"anonymous": 302, "applicant": 404, "admin": 404, "committee_expert": 404},
         "reviews:notice_list": {
             "anonymous": 302,
             "applicant": 404,
@@ -177,6 +234,7 @@ def test_reviewer_pages_as_every_role(as_role, role):
             "window_staff": 404,
             "bureau_approver": 404,
             "admin": 404,
+            "committee_expert": 404,
         },
         "reviews:offline_new": {
             "anonymous": 302,
@@ -185,6 +243,7 @@ def test_reviewer_pages_as_every_role(as_role, role):
             "dept_reviewer": 404,
             "bureau_approver": 404,
             "admin": 404,
+            "committee_expert": 404,
         },
         "reviews:workflow": {
             "anonymous": 302,
@@ -193,8 +252,15 @@ def test_reviewer_pages_as_every_role(as_role, role):
             "dept_reviewer": 404,
             "window_staff": 404,
             "bureau_approver": 404,
+            "committee_expert": 404,
         },
         "reviews:public_notices": {},
+        # The expert pool: the committee office (the committee stage's reviewer) and the admin.
+        "reviews:experts": POOL_OFFICE,
+        "reviews:expert_export": POOL_OFFICE,
+        "reviews:expert_template": POOL_OFFICE,
+        # Sessions and their draws: the office alone; the drawn list is secret from everyone else.
+        "reviews:sessions": POOL_OFFICE,
     }
     for name, expected in expectations.items():
         response = client.get(reverse(name))

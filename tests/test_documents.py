@@ -195,6 +195,8 @@ def test_committee_evaluation_certificate_names_the_committee(demo, tmp_path):
     application = review_services.committee_record(
         application_id=application.pk,
         user=user("bureau_approver"),
+        members=13,
+        present=13,
         votes_for=12,
         votes_against=1,
         abstentions=0,

@@ -56,7 +56,14 @@ def forward(application):
         )
     if application.state == State.COMMITTEE_REVIEW:
         return review_services.committee_record(
-            application_id=application.pk, user=officer, votes_for=15, votes_against=3, abstentions=1, opinion=""
+            application_id=application.pk,
+            user=officer,
+            members=19,
+            present=19,
+            votes_for=15,
+            votes_against=3,
+            abstentions=1,
+            opinion="",
         )
     return workflow.fire(application_id=application.pk, user=officer, step=FORWARD[application.state], opinion=OPINION)
 

@@ -137,6 +137,8 @@ def test_committee_result_reaches_the_applicant(demo, django_capture_on_commit_c
         review_services.committee_record(
             application_id=application.pk,
             user=user("bureau_approver"),
+            members=15,
+            present=15,
             votes_for=12,
             votes_against=2,
             abstentions=1,

@@ -90,6 +90,8 @@ def test_a_committee_result_that_rolls_back_records_and_sends_nothing(
         review_services.committee_record(
             application_id=application.pk,
             user=user("bureau_approver"),
+            members=10,
+            present=10,
             votes_for=9,
             votes_against=1,
             abstentions=0,

@@ -260,7 +260,14 @@ def at_committee(demo):
 @pytest.mark.parametrize("name", ["bureau_approver", "window_staff", "other_bureau_approver", "applicant"])
 def test_committee_results_by_the_bureau_in_scope_only(login, at_committee, name):
     client = login(name)
-    votes = {"votes_for": "9", "votes_against": "2", "abstentions": "0", "expected_state": State.COMMITTEE_REVIEW}
+    votes = {
+        "members": "11",
+        "present": "11",
+        "votes_for": "9",
+        "votes_against": "2",
+        "abstentions": "0",
+        "expected_state": State.COMMITTEE_REVIEW,
+    }
     response = decide(client, at_committee, "committee_conclude", **votes)
     state = Application.objects.get(pk=at_committee.pk).state
     if name == "bureau_approver":
@@ -295,7 +302,7 @@ def test_committee_results_by_the_bureau_in_scope_only(login, at_committee, name
 )
 def test_bad_vote_counts_are_refused_at_the_form(login, at_committee, votes):
     client = login("bureau_approver")
-    response = decide(client, at_committee, "committee_conclude", abstentions="0", **votes)
+    response = decide(client, at_committee, "committee_conclude", members="10", present="10", abstentions="0", **votes)
     assert response.status_code == 400
     assert "票数" in response.content.decode()
     assert Application.objects.get(pk=at_committee.pk).state == State.COMMITTEE_REVIEW

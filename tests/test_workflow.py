@@ -96,6 +96,8 @@ def test_evaluation_goes_through_notice_and_committee(demo):
     application = review_services.committee_record(
         application_id=application.pk,
         user=user("bureau_approver"),
+        members=19,
+        present=19,
         votes_for=15,
         votes_against=3,
         abstentions=1,
@@ -111,6 +113,8 @@ def test_committee_majority_against_fails(demo):
     application = review_services.committee_record(
         application_id=application.pk,
         user=user("bureau_approver"),
+        members=15,
+        present=15,
         votes_for=5,
         votes_against=10,
         abstentions=0,

@@ -85,12 +85,30 @@ class Committee(models.Model):
     review_month = models.PositiveSmallIntegerField(_("计划评审月份"), null=True, blank=True)
     notes = models.TextField(_("备注"), blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
+    # 人社部令第40号: a sitting needs ⅔ of its members present; a file passes with ⅔ of those
+    # present in favour. Kept as fractions so a province's stricter rule is data, not code.
+    quorum_numerator = models.PositiveSmallIntegerField(_("出席人数比例（分子）"), default=2)
+    quorum_denominator = models.PositiveSmallIntegerField(_("出席人数比例（分母）"), default=3)
+    pass_numerator = models.PositiveSmallIntegerField(_("通过票数比例（分子）"), default=2)
+    pass_denominator = models.PositiveSmallIntegerField(_("通过票数比例（分母）"), default=3)
 
     class Meta:
         verbose_name = _("评审委员会")
         verbose_name_plural = _("评审委员会")
         ordering = ["grade", "id"]
         indexes = [models.Index(fields=["grade", "series"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quorum_numerator__gte=1, quorum_denominator__gte=1)
+                & models.Q(quorum_numerator__lte=models.F("quorum_denominator")),
+                name="committee_quorum_is_a_fraction",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pass_numerator__gte=1, pass_denominator__gte=1)
+                & models.Q(pass_numerator__lte=models.F("pass_denominator")),
+                name="committee_pass_is_a_fraction",
+            ),
+        ]
 
     def __str__(self):
         return self.name

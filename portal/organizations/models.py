@@ -147,6 +147,7 @@ class Role(models.TextChoices):
     WINDOW_STAFF = "window_staff", _("窗口工作人员")
     BUREAU_APPROVER = "bureau_approver", _("人才主管部门审批人")
     ADMIN = "admin", _("管理员")
+    COMMITTEE_EXPERT = "committee_expert", _("评审专家")
 
 
 # Which kind of organization each role belongs to.
@@ -157,6 +158,8 @@ ROLE_ORG_KIND = {
     Role.WINDOW_STAFF: OrgKind.WINDOW,
     Role.BUREAU_APPROVER: OrgKind.BUREAU,
     Role.ADMIN: OrgKind.BUREAU,
+    # An expert's membership is in the unit that employs them: recusal by unit reads it there.
+    Role.COMMITTEE_EXPERT: OrgKind.UNIT,
 }
 
 

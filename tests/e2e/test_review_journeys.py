@@ -123,6 +123,8 @@ def test_evaluation_route_with_public_notice_and_committee(page, site, demo, sho
 
     # The committee's vote is recorded.
     page.goto(f"{site}/reviews/{application.pk}/")
+    page.fill("#members", "21")
+    page.fill("#present", "20")
     page.fill("#votes_for", "17")
     page.fill("#votes_against", "2")
     page.fill("#abstentions", "1")

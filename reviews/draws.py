@@ -1,0 +1,138 @@
+"""Committee sessions and the random draw of experts with recusal (随机抽取, 回避).
+
+The draw is reproducible: the candidates are the eligible experts sorted by id, the seed comes
+from `secrets`, and `random.Random(seed).sample(candidates, n)` is the result, so anyone holding
+the stored record can replay it (`draw_replay`). Everything is stored: seed, candidates,
+exclusions with reasons, result. The drawn list is the office's alone: no applicant page reads
+these models."""
+
+import random
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from applications.models import Application, State
+
+from .experts import can_keep_pool
+from .models import (
+    CommitteeSession,
+    Expert,
+    ExpertConflict,
+    ExpertDraw,
+    ExpertStatus,
+    SessionExpert,
+    SessionExpertStatus,
+)
+
+SELF = "self"
+SAME_UNIT = "same_unit"
+DECLARED = "declared"
+
+
+def _office(by) -> None:
+    if not can_keep_pool(by):
+        raise ValidationError(_("无权组织评审会议。"))
+
+
+def session_create(*, committee, year: int, experts_to_draw: int, by) -> CommitteeSession:
+    """A sitting with the committee's applications waiting at committee review and not yet in
+    another session."""
+    _office(by)
+    if not 1 <= experts_to_draw <= 99:
+        raise ValidationError({"experts_to_draw": _("抽取专家人数须为1至99。")})
+    with transaction.atomic():
+        session = CommitteeSession.objects.create(
+            committee=committee, year=year, experts_to_draw=experts_to_draw, created_by=by
+        )
+        waiting = Application.objects.filter(
+            committee=committee, state=State.COMMITTEE_REVIEW, committee_sessions__isnull=True
+        )
+        session.applications.set(waiting)
+        return session
+
+
+def _candidates(session) -> tuple[list[int], list[dict]]:
+    """The eligible experts' ids (sorted) and each excluded one with why."""
+    committee = session.committee
+    pool = Expert.objects.filter(
+        organizer=committee.organizer,
+        series=committee.series,
+        level__in=committee.levels,
+        status=ExpertStatus.IN_POOL,
+    ).exclude(sittings__session=session)
+    applications = list(session.applications.select_related("applicant"))
+    applicants = {a.applicant_id for a in applications}
+    units = {a.unit_id for a in applications}
+    declared = set(ExpertConflict.objects.filter(application__in=applications).values_list("expert_id", flat=True))
+    candidates, exclusions = [], []
+    for expert in pool.order_by("id"):
+        if expert.user_id in applicants:
+            exclusions.append({"expert": expert.pk, "reason": SELF})
+        elif expert.unit_id in units:
+            exclusions.append({"expert": expert.pk, "reason": SAME_UNIT})
+        elif expert.pk in declared:
+            exclusions.append({"expert": expert.pk, "reason": DECLARED})
+        else:
+            candidates.append(expert.pk)
+    return candidates, exclusions
+
+
+def pick(candidates: list[int], seed: str, number: int) -> list[int]:
+    return random.Random(seed).sample(candidates, number)
+
+
+def expert_draw(*, session_id: int, by, number: int | None = None, replacing: Expert | None = None) -> ExpertDraw:
+    _office(by)
+    with transaction.atomic():
+        session = CommitteeSession.objects.select_for_update().select_related("committee").get(pk=session_id)
+        if replacing is None and session.experts.exists():
+            # A second whole draw would let the office redraw until it likes the result.
+            raise ValidationError(_("本次会议已抽取专家；专家谢绝或回避时逐人补抽。"))
+        number = number or session.experts_to_draw
+        candidates, exclusions = _candidates(session)
+        if len(candidates) < number:
+            raise ValidationError(
+                _("符合条件的专家只有%(have)d人，需抽取%(need)d人，尚缺%(short)d人，不能抽取。")
+                % {"have": len(candidates), "need": number, "short": number - len(candidates)}
+            )
+        seed = secrets.token_hex(16)
+        drawn = pick(candidates, seed, number)
+        draw = ExpertDraw.objects.create(
+            session=session,
+            seed=seed,
+            number=number,
+            candidates=candidates,
+            exclusions=exclusions,
+            drawn=drawn,
+            replacing=replacing,
+            drawn_by=by,
+        )
+        SessionExpert.objects.bulk_create(SessionExpert(session=session, expert_id=pk, draw=draw) for pk in drawn)
+        return draw
+
+
+def expert_decline(*, session_expert_id: int, by) -> ExpertDraw:
+    """The expert declines (or a conflict surfaces): marked declined, and one replacement drawn."""
+    _office(by)
+    with transaction.atomic():
+        member = SessionExpert.objects.select_for_update().select_related("expert").get(pk=session_expert_id)
+        if member.status != SessionExpertStatus.DRAWN:
+            raise ValidationError(_("该专家已谢绝，不能重复操作。"))
+        member.status = SessionExpertStatus.DECLINED
+        member.save(update_fields=["status"])
+        return expert_draw(session_id=member.session_id, by=by, number=1, replacing=member.expert)
+
+
+def draw_replay(draw: ExpertDraw) -> bool:
+    """Whether the stored result follows from the stored seed and candidates."""
+    return pick(list(draw.candidates), draw.seed, draw.number) == list(draw.drawn)
+
+
+def experts_of_session(session):
+    return (
+        SessionExpert.objects.filter(session=session)
+        .select_related("expert__user", "expert__unit", "draw")
+        .order_by("draw_id", "id")
+    )
