@@ -145,7 +145,7 @@ class DecisionForm(forms.Form):
     """One review step with its opinion; an empty opinion is the service's refusal to make."""
 
     step = forms.CharField(max_length=64)
-    opinion = forms.CharField(required=False, strip=False, max_length=2000)
+    opinion = forms.CharField(required=False, strip=False)  # a TextField: no limit
     expected_state = forms.CharField(required=False, max_length=64)
 
     def step_data(self) -> dict:
@@ -210,9 +210,7 @@ class CommitteeVoteForm(forms.Form):
 
 
 class BatchPassForm(forms.Form):
-    opinion = forms.CharField(
-        required=True, max_length=2000, error_messages={"required": gettext_lazy("批量通过也须填写审核意见。")}
-    )
+    opinion = forms.CharField(required=True, error_messages={"required": gettext_lazy("批量通过也须填写审核意见。")})
     application = forms.Field(required=False)
 
     def __init__(self, data=None, **kwargs):
