@@ -62,9 +62,10 @@ def item_windows(item: Item, region_ids: list[int]):
 
 
 def item_window_refusal(item: Item, region_ids: list[int], moment=None) -> str:
-    """Why the item cannot be started now, for an item with windows where none is open; else ""."""
+    """Why the item cannot be started when none of its windows is open: "" if it has none here
+    (accepted all year), else the refusal naming the next window."""
     windows = item_windows(item, region_ids)
-    if not windows.exists() or windows.open_at(moment).exists():
+    if not windows.exists():
         return ""
     upcoming = windows.filter(opens_at__gt=moment or timezone.now()).order_by("opens_at").first()
     if upcoming is None:
@@ -100,10 +101,10 @@ def application_start(
             raise ValidationError({"committee": _("该评审委员会当前不在申报时间内。")})
     else:
         regions = region_chain(unit.region)
-        refusal = item_window_refusal(item, regions)
+        window = open_window_for(item=item, committee=None, region_ids=regions)
+        refusal = item_window_refusal(item, regions) if window is None else ""
         if refusal:
             raise ValidationError({"item": refusal})
-        window = open_window_for(item=item, committee=None, region_ids=regions)
     if returned_too_often(user=user, item=item, title=title, year=timezone.localdate().year):
         raise ValidationError(_returned_too_often_message())
     existing = (
