@@ -56,6 +56,11 @@ def server_env(database_url: str) -> dict:
             "CLAMAV_ENABLED": "false",
             "CERTIFICATE_VERIFY_RATE_LIMIT": "1000000000",
             "PYTHONUNBUFFERED": "1",
+            # Production terminates TLS at the proxy in front of gunicorn; here wrk talks plain
+            # HTTP to gunicorn itself, as the proxy does.
+            "SECURE_SSL_REDIRECT": "false",
+            "SESSION_COOKIE_SECURE": "false",
+            "CSRF_COOKIE_SECURE": "false",
         }
     )
     return env
@@ -193,11 +198,6 @@ def free_port() -> int:
 
 def start_server(database_url: str, workers: int) -> tuple[subprocess.Popen, str]:
     env = server_env(database_url)
-    static = Path(os.environ.get("STATIC_ROOT", ROOT / "build" / "static"))
-    if not (static / "staticfiles.json").exists():
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-        )
     port = free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
@@ -223,7 +223,7 @@ def start_server(database_url: str, workers: int) -> tuple[subprocess.Popen, str
 
 def wrk(base, path, *, cookie, method, form, duration, connections, threads) -> dict:
     """One wrk run; requests/s, p50/p99 in ms, non-2xx/3xx responses, errors."""
-    from urllib.parse import urlencode
+    from urllib.parse import quote, urlencode
 
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         headers = {"Host": "127.0.0.1"}
@@ -251,7 +251,7 @@ def wrk(base, path, *, cookie, method, form, duration, connections, threads) -> 
                 "--latency",
                 "-s",
                 script.name,
-                f"{base}{path}",
+                f"{base}{quote(path, safe='/?&=%')}",
             ],
             capture_output=True,
             text=True,
@@ -305,6 +305,14 @@ def main() -> None:
         sys.exit("bench_load: set DATABASE_URL to the PostgreSQL database scripts/build_dataset.py built")
     if shutil.which("wrk") is None:
         sys.exit("bench_load: wrk is missing: apt-get install wrk (Debian's package)")
+    static = Path(os.environ.get("STATIC_ROOT", ROOT / "build" / "static"))
+    if not (static / "staticfiles.json").exists():  # production's manifest storage needs it
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=server_env(url),
+            check=True,
+        )
     setup(url)
     users = sessions()
     rows = [r for r in pages(users) if args.only in r[0]]
