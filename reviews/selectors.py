@@ -68,7 +68,11 @@ def review_queue(
         qs = qs.filter(submitted_at__date__lte=date_to)
     if search and search.strip():
         qs = qs.filter(search_q(search))
-    qs = qs.select_related("applicant", "unit", "item", "series", "level", "title", "committee")
+    # The filed content and eligibility record are the largest columns and no list shows them:
+    # left out, so a queue page reads 50 narrow rows.
+    qs = qs.select_related("applicant", "unit", "item", "series", "level", "title", "committee").defer(
+        "filed_content", "eligibility"
+    )
     if longest_waiting:
         return qs.annotate(waiting_since=_entered_stage_at()).order_by("waiting_since", "id")
     return qs.order_by("submitted_at", "id")

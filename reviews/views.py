@@ -8,7 +8,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,6 +25,7 @@ from portal.audit.models import AuditAction
 from portal.audit.services import record_access
 from portal.catalog.models import Item
 from portal.core.forms import add_validation_errors
+from portal.core.pagination import uncounted_page
 from portal.organizations.models import Role
 from portal.organizations.permissions import is_admin
 from portal.organizations.scope import reviewer_memberships
@@ -34,6 +34,8 @@ from . import exports, selectors, services
 from .forms import BatchPassForm, CommitteeVoteForm, DecisionForm, OfflineForm, OriginalsForm, QueueFilter
 from .offline import PAPER_CHECKLIST, offline_record
 from .votes import VoteRule
+
+QUEUE_PAGE_SIZE = 50
 
 
 def _reviewer_or_404(user):
@@ -65,7 +67,8 @@ def queue(request):
     if scanned is not None:
         return redirect("reviews:detail", pk=scanned.pk)
     applications = _filtered_queue(request, filters)
-    page = Paginator(applications, 50).get_page(request.GET.get("page"))
+    # No COUNT(*) over the scope: the page links only to its neighbours (docs/BENCHMARKS.md).
+    page = uncounted_page(applications, request.GET.get("page"), QUEUE_PAGE_SIZE)
     return render(request, "reviews/queue.html", {"page": page, "filter_form": form})
 
 
