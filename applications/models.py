@@ -46,6 +46,16 @@ __all__ = [
 ]
 
 
+# The waiting states of each reviewing role's queue (portal.catalog.stages.STAGE_ROLE), named for
+# the queue indexes below; tests/test_queue_performance.py checks they match stages_of(role).
+QUEUE_STATES = {
+    "unit": [State.UNIT_REVIEW.value, State.UNIT_NOTICE.value],
+    "department": [State.DEPARTMENT_REVIEW.value],
+    "window": [State.WINDOW_INTAKE.value],
+    "bureau": [State.BUREAU_APPROVAL.value, State.COMMITTEE_REVIEW.value],
+}
+
+
 def _under_return_limit(application) -> bool:
     return application.return_count < settings.WORKFLOW_RETURN_LIMIT
 
@@ -137,6 +147,24 @@ class Application(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["state", "item"]),
             models.Index(fields=["unit", "state"]),
             models.Index(fields=["state", "submitted_at"]),
+            # The review queues read their first page in (submitted_at, id) order: one partial
+            # index per reviewing role's waiting states, one for "all filed" (docs/BENCHMARKS.md).
+            *[
+                models.Index(
+                    fields=["submitted_at", "id"],
+                    condition=models.Q(state__in=states),
+                    name=f"application_queue_{name}",
+                )
+                for name, states in QUEUE_STATES.items()
+            ],
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=models.Q(submitted_at__isnull=False),
+                name="application_queue_filed",
+            ),
+            # The admin's changelist order (Meta.ordering, with the pk the admin adds) and its year filter.
+            models.Index(fields=["created_at", "id"], name="application_created_order"),
+            models.Index(fields=["year"], name="application_year"),
         ]
 
     def __str__(self):
