@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from portal.core.admin_lists import LargeTableAdmin, year_filter
+
 from . import admin_rules  # noqa: F401  (eligibility rules, training hours, blacklist)
 from .models import Application, Material, ReviewRecord
 
@@ -16,18 +18,19 @@ class MaterialInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(LargeTableAdmin):
     list_display = ["applicant", "item", "title", "committee", "state", "submitted_at"]
-    list_filter = ["state", "item", "series", "year"]
+    list_filter = ["state", "item", "series", year_filter("year", Application._meta.get_field("year").verbose_name)]
     search_fields = ["applicant__real_name", "applicant__id_number"]
-    list_select_related = ["applicant", "item", "title", "committee"]
+    # title__level: TitleName.__str__ shows the level (one query per row without it).
+    list_select_related = ["applicant", "item", "title__level", "committee"]
     readonly_fields = ["state", "submitted_at", "filed_content", "eligibility"]
     raw_id_fields = ["applicant", "unit", "title", "committee", "window"]
     inlines = [MaterialInline]
 
 
 @admin.register(ReviewRecord)
-class ReviewRecordAdmin(admin.ModelAdmin):
+class ReviewRecordAdmin(LargeTableAdmin):
     """Read-only: the audit trail is append-only."""
 
     list_display = ["created_at", "application", "action", "from_state", "to_state", "actor", "organization"]

@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.admin_lists import LargeTableAdmin, year_filter
+
 from . import services
 from .models import Certificate, CertificateCounter, DocumentJob, Handover, PrintLog
 
@@ -18,9 +20,9 @@ class PrintLogInline(admin.TabularInline):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(LargeTableAdmin):
     list_display = ["number", "holder_name", "title_name", "level_name", "obtained_by", "issued_on", "is_void"]
-    list_filter = ["is_void", "obtained_by", "year", "authority"]
+    list_filter = ["is_void", "obtained_by", year_filter("year", _("发证年度")), "authority"]
     search_fields = ["number", "holder_name", "id_number"]
     inlines = [PrintLogInline]
     # Certificates are made by the issuing job and changed only by a reissue: read-only here.

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.core.admin_lists import EstimatedCountPaginator
 from portal.core.identity import normalize_mobile, parse_id_number, validate_mobile
 
 from .lockout import locked_until
@@ -53,6 +54,9 @@ class AdminUserCreationForm(forms.ModelForm):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["id"]
+    # Every applicant is a user: the same large-table changelist as LargeTableAdmin.
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     list_display = ["real_name", "masked_id_number", "mobile", "is_active", "is_staff", "lock_state", "date_joined"]
     search_fields = ["real_name", "id_number", "mobile"]
     list_filter = ["is_active", "is_staff", "is_superuser"]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
+from portal.core.admin_lists import LargeTableAdmin
 from portal.core.spreadsheets import neutralised_row
 
 from .models import AuditEvent
@@ -25,7 +26,7 @@ EXPORT_COLUMNS = [
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(LargeTableAdmin):
     list_display = ["at", "actor", "action", "subject", "object_type", "object_id", "address", "request_id"]
     list_filter = ["action", ("at", admin.DateFieldListFilter)]
     search_fields = ["request_id", "object_id", "address"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.admin_lists import LargeTableAdmin
 from portal.core.admin_widgets import SafeAutocompleteMixin
 
 from .models import JoinRequest, Membership, NameChange, Organization, Region
@@ -54,7 +55,7 @@ class OrganizationAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class MembershipAdmin(SafeAutocompleteMixin, LargeTableAdmin):
     list_display = ["user", "organization", "role", "is_active", "created_at"]
     list_filter = ["role", "is_active"]
     search_fields = ["user__real_name", "user__mobile", "organization__name"]
