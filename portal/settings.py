@@ -143,6 +143,16 @@ AUTHENTICATION_BACKENDS = [
     "portal.accounts.backends.IdNumberOrMobileBackend",
 ]
 
+# The first hashes new passwords; the others still verify hashes made by them (and are replaced at
+# login). Same algorithm name as Django's PBKDF2, so it must not be listed twice.
+PASSWORD_HASHERS = [
+    "portal.accounts.hashers.PortalPBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "portal.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
