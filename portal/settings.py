@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.accounts.idle.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "portal.core.middleware.RejectNulBytesMiddleware",
@@ -123,6 +124,11 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections: opening one per request (PostgreSQL forks a backend and authenticates)
+# cost more than all the queries of the lightest logged-in page (docs/BENCHMARKS.md, "What every
+# request pays"). Checked before reuse, so a restarted database costs one failed request no page.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=300)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the live server of browser tests and the runserver read while a write commits.
     DATABASES["default"].setdefault("OPTIONS", {})
@@ -135,6 +141,16 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "portal.accounts.backends.IdNumberOrMobileBackend",
+]
+
+# The first hashes new passwords; the others still verify hashes made by them (and are replaced at
+# login). Same algorithm name as Django's PBKDF2, so it must not be listed twice.
+PASSWORD_HASHERS = [
+    "portal.accounts.hashers.PortalPBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -152,10 +168,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home:dashboard"
 LOGOUT_REDIRECT_URL = "home:home"
 
-# Idle sessions end after SESSION_IDLE_MINUTES: the cookie's age is renewed on every request.
+# Idle sessions end after SESSION_IDLE_MINUTES: the session and its cookie are renewed when a
+# request comes SESSION_TOUCH_SECONDS or more after their last renewal (portal/accounts/idle.py),
+# not written on every request.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 
 # HTTPS. The production shape (DEBUG off) is served over HTTPS only, by a proxy that terminates TLS
