@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
+from applications.acceptance import ascii_form
 from applications.models import Action, Application, Profile, State
 from applications.navigation import SECTION_ORDER
 from applications.snapshot_display import MATERIAL_LABELS, display_content, filed_material_names, is_coded
@@ -232,7 +233,9 @@ def render_receipt(job: DocumentJob, progress) -> Rendered:
                 "accepted_by": accepted.actor.real_name if accepted and accepted.actor else "",
                 "materials": [(name, True) for name in verified]
                 + [(name, False) for name in filed if name not in verified],
-                "qr": qr_svg(application.acceptance_number),
+                # What a keyboard-wedge scanner can type (applications/acceptance.py).
+                "qr": qr_svg(ascii_form(application.acceptance_number)),
+                "ascii_number": ascii_form(application.acceptance_number),
                 "window": application.acceptance_window,
                 "issued_on": chinese_date(timezone.localdate()),
                 "portal_name": settings.PORTAL_NAME,

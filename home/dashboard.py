@@ -16,6 +16,7 @@ from portal.organizations.models import Membership, Organization, OrgKind, OrgSt
 from portal.organizations.scope import units_q
 from reviews.models import Expert
 from reviews.selectors import review_queue
+from stats.selectors import can_see_statistics
 
 
 @dataclass
@@ -90,7 +91,7 @@ def _bureau(user, membership):
         departments=Count("id", filter=Q(kind=OrgKind.DEPARTMENT)),
     )
     stats["applicants"] = Membership.objects.active().filter(role=Role.APPLICANT).count()
-    context = {"bureau": membership.organization, "stats": stats}
+    context = {"bureau": membership.organization, "stats": stats, "statistics": can_see_statistics(user)}
     if membership.role == Role.BUREAU_APPROVER:
         context.update(_waiting(user, membership))
     return context

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "applications",
     "reviews",
     "certificates",
+    "stats",
     "home",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("applications/", include("applications.urls")),
     path("", include("reviews.urls")),
     path("", include("certificates.urls")),
+    path("stats/", include("stats.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -5,6 +5,7 @@ import datetime
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from applications.acceptance import number_pattern
 from applications.models import Application, ReviewRecord
 from portal.catalog.stages import stages_of
 from portal.organizations.scope import reviewer_memberships, units_q
@@ -21,12 +22,21 @@ def scope_filter(user, *, waiting_only: bool) -> Q | None:
     return query
 
 
+def acceptance_q(text: str) -> Q:
+    """The acceptance number as printed, or its ASCII form from a barcode (SL-2026-0000001)."""
+    query = Q(acceptance_number=text)
+    pattern = number_pattern(text)
+    if pattern is not None:
+        query |= Q(acceptance_number__iregex=pattern)
+    return query
+
+
 def search_q(text: str) -> Q:
     """What the window clerk types or scans: a name, an ID number (whole, or its last digits), a
-    mobile, an acceptance number or a unit's name. Exact or prefix/suffix matches on indexed
-    columns where possible; a name or unit part matches anywhere."""
+    mobile, an acceptance number (or its ASCII form) or a unit's name. Exact or prefix/suffix
+    matches on indexed columns where possible; a name or unit part matches anywhere."""
     text = text.strip()
-    query = Q(acceptance_number=text) | Q(applicant__real_name__icontains=text) | Q(unit__name__icontains=text)
+    query = acceptance_q(text) | Q(applicant__real_name__icontains=text) | Q(unit__name__icontains=text)
     if text.isascii() and text.replace("x", "").replace("X", "").isdigit():
         query |= Q(applicant__mobile=text) | Q(applicant__id_number=text.upper())
         if 4 <= len(text) < 18:
@@ -79,15 +89,15 @@ def review_queue(
 
 
 def scanned_application(user, text: str) -> Application | None:
-    """The one application in this user's scope whose acceptance number is exactly `text` (what a
-    scanner types), else None."""
+    """The one application in this user's scope whose acceptance number is exactly `text`, or
+    whose ASCII form it is (what a scanner types), else None."""
     text = (text or "").strip()
     if not text:
         return None
     query = scope_filter(user, waiting_only=False)
     if query is None:
         return None
-    found = list(Application.objects.filter(query, acceptance_number=text).values_list("pk", flat=True)[:2])
+    found = list(Application.objects.filter(query).filter(acceptance_q(text)).values_list("pk", flat=True)[:2])
     return Application(pk=found[0]) if len(found) == 1 else None
 
 

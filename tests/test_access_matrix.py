@@ -299,3 +299,23 @@ def test_second_factor_pages_only_for_staff(as_role, role):
             assert response.status_code == 302 and response.url == reverse("home:dashboard"), name
         else:
             assert response.status_code == 200, name
+
+
+# Statistics: the bureau (with its committee office) and the supervising departments, each for
+# the units its queue covers; everyone else gets a 404, the anonymous visitor the login page.
+STATISTICS = {"bureau_approver": 200, "dept_reviewer": 200, "anonymous": 302}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_statistics_pages_as_every_role(as_role, role):
+    client = as_role(role)
+    urls = [
+        reverse("stats:dashboard"),
+        reverse("stats:export", args=["by_state", "xlsx"]),
+        reverse("stats:export", args=["outcomes_unit", "csv"]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == STATISTICS.get(role, 404), (url, role, response.status_code)
+        if role == "anonymous":
+            assert reverse("accounts:login") in response.url

@@ -17,6 +17,7 @@ LAYERS = [
     "applications",
     "reviews",
     "certificates",
+    "stats",
     "home",
 ]
 SKIPPED_DIRS = {".venv", "tests", "migrations", "scripts", "var", "node_modules"}

@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from applications.acceptance import ascii_form
 from applications.models import Action, Application, State
 from applications.workflow.services import WorkflowRefused
 from certificates import tasks
@@ -70,7 +71,9 @@ def test_the_receipt_lists_as_verified_only_the_originals_ticked(demo, tmp_path,
     assert list(rows.values()).count("已核验") == 1
     assert len(PdfReader(io.BytesIO(data)).pages) == 1
     png = pdf_to_png(data, "receipt-originals-ticked", dpi=150, also_to=tmp_path)
-    assert scan_qr(png) == application.acceptance_number
+    # A keyboard-wedge scanner may not type Chinese: the QR holds the number's ASCII form.
+    assert scan_qr(png) == ascii_form(application.acceptance_number)
+    assert scan_qr(png).isascii() and not application.acceptance_number.isascii()
 
 
 def test_with_nothing_ticked_the_receipt_claims_nothing_verified(demo, tmp_path):
@@ -141,6 +144,30 @@ def test_a_scanned_acceptance_number_opens_the_file(client, demo):
     client.force_login(user("window_staff"))
     response = client.get(reverse("reviews:queue"), {"q": f"{application.acceptance_number}\n"})
     assert response.status_code == 302 and response.url == reverse("reviews:detail", args=[application.pk])
+
+
+def test_the_ascii_form_a_scanner_types_opens_the_file(client, demo):
+    application = step(at(State.WINDOW_INTAKE, "initial_recognition"), "window_staff", "window_accept", "")
+    typed = ascii_form(application.acceptance_number)
+    assert typed.isascii() and typed == typed.strip()
+    client.force_login(user("window_staff"))
+    response = client.get(reverse("reviews:queue"), {"q": f"{typed}\n"})
+    assert response.status_code == 302 and response.url == reverse("reviews:detail", args=[application.pk])
+    # A scanner configured for lower case types the same file.
+    response = client.get(reverse("reviews:queue"), {"q": typed.lower()})
+    assert response.status_code == 302 and response.url == reverse("reviews:detail", args=[application.pk])
+
+
+def test_the_ascii_form_is_scoped_and_not_a_pattern(client, demo):
+    application = step(at(State.WINDOW_INTAKE, "initial_recognition"), "window_staff", "window_accept", "")
+    typed = ascii_form(application.acceptance_number)
+    client.force_login(member("window_staff"))  # a window of another region
+    response = _queue(client, q=typed)
+    assert response.status_code == 200 and f'id="application-{application.pk}"' not in response.content.decode()
+    client.force_login(user("window_staff"))
+    for text in [".*", "2026-.*", "(", "-", "--"]:
+        response = _queue(client, q=text)
+        assert response.status_code == 200, text
 
 
 def test_search_and_scan_stay_inside_the_reviewers_scope(client, demo):

@@ -7,6 +7,7 @@ import io
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from applications.acceptance import ascii_form
 from applications.models import State
 from tests.e2e.helpers import login
 from tests.test_certificates_helpers import pdf_text, pdf_to_png
@@ -52,6 +53,13 @@ def test_window_desk_journey(page, site, demo, shot, tmp_path):
     page.locator("#id_q").press("Enter")  # what a USB scanner types
     expect(page).to_have_url(f"{site}/reviews/{application.pk}/")
     shot("scanned-acceptance-number-opens-file")
+
+    # A keyboard-wedge scanner that types only ASCII reads the QR's form of the number.
+    page.get_by_role("link", name="审核工作", exact=True).click()
+    page.locator("#id_q").fill(ascii_form(application.acceptance_number))
+    page.locator("#id_q").press("Enter")
+    expect(page).to_have_url(f"{site}/reviews/{application.pk}/")
+    shot("typed-ascii-form-opens-file")
 
     page.get_by_role("link", name="返回审核列表").click()
     page.select_option("#id_scope", "all")
