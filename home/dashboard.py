@@ -14,6 +14,7 @@ from portal.catalog.stages import stages_of
 from portal.organizations import selectors as orgs
 from portal.organizations.models import Membership, Organization, OrgKind, OrgStatus, Role
 from portal.organizations.scope import units_q
+from reviews import offices
 from reviews.models import Expert
 from reviews.selectors import review_queue
 from stats.selectors import can_see_statistics
@@ -99,11 +100,23 @@ def _bureau(user, membership):
 
 def _admin(user, membership):
     pending = orgs.units_for_review(user)
-    return {"pending": pending[:20], "pending_count": pending.count(), **_bureau(user, membership)}
+    return {
+        "pending": pending[:20],
+        "pending_count": pending.count(),
+        "office_links": True,
+        **_bureau(user, membership),
+    }
 
 
 def _expert(user, membership):
     return {"pools": Expert.objects.filter(user=user).select_related("series", "level")}
+
+
+def _office(user, membership):
+    return {
+        "committees": offices.office_committees(user).order_by("grade", "id"),
+        "sessions": offices.sessions_of(user).order_by("-year", "-id")[:5],
+    }
 
 
 BUILDERS = {
@@ -114,6 +127,7 @@ BUILDERS = {
     Role.BUREAU_APPROVER: (_("审核审批"), "home/dashboard/bureau.html", _bureau),
     Role.ADMIN: (_("系统管理"), "home/dashboard/admin.html", _admin),
     Role.COMMITTEE_EXPERT: (_("评审专家"), "home/dashboard/expert.html", _expert),
+    Role.COMMITTEE_OFFICE: (_("评委会办事机构"), "home/dashboard/office.html", _office),
 }
 
 

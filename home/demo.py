@@ -17,7 +17,7 @@ from portal.catalog.loader import CITY_BUREAU, CITY_WINDOW
 from portal.catalog.models import ApplicationWindow, Committee, Item, Level, Series, TitleName
 from portal.core.identity import with_check_digit, with_credit_check
 from portal.organizations.models import Membership, Organization, OrgKind, OrgStatus, Region, Role
-from reviews.models import Expert
+from reviews.models import CommitteeOffice, Expert
 
 DEMO_PASSWORD = "Zhicheng@2026"
 # Every demo staff account's authenticator shares this published secret (README, scripts/run), so
@@ -52,10 +52,12 @@ ACCOUNTS = [
     _account(Role.BUREAU_APPROVER, "陈静", "53010319781111502", "13800000005", CITY_BUREAU),
     _account(Role.ADMIN, "赵敏", "53010219750505601", "13800000006", CITY_BUREAU),
     _account(Role.COMMITTEE_EXPERT, "孙丽", "53010219700606602", "13800000007", DEMO_UNIT),
+    _account(Role.COMMITTEE_OFFICE, "周洁", "53010219820808603", "13800000008", "昆明市教育体育局"),
 ]
 
 # The pool the demo committee office keeps: the teachers' senior committee's organizer, the
 # demo expert and colleagues from another school (accounts without a password until they set one).
+# The demo office (周洁) sits in the organiser and runs its committees (reviews.CommitteeOffice).
 DEMO_POOL = "昆明市教育体育局"
 DEMO_EXPERT_UNIT = "昆明市第十中学"
 DEMO_EXPERT_UNIT_CODE = with_credit_check("12530100431200002")
@@ -98,6 +100,7 @@ def load_demo(*, with_applications: bool = True) -> list[DemoAccount]:
     )
     organizations = {o.name: o for o in Organization.objects.filter(name__in={a.organization for a in ACCOUNTS})}
     organizations[DEMO_UNIT] = unit
+    organizations[DEMO_POOL] = _demo_office(city)
     for account in ACCOUNTS:
         user = User.objects.filter(id_number=account.id_number).first()
         if user is None:
@@ -137,6 +140,19 @@ def load_demo(*, with_applications: bool = True) -> list[DemoAccount]:
     return ACCOUNTS
 
 
+def _demo_office(city) -> Organization:
+    """The demo committee office's organisation, the organiser of the teachers' committees, and
+    which committees it runs (idempotent)."""
+    office = Organization.objects.filter(kind=OrgKind.DEPARTMENT, name=DEMO_POOL, region=city).first()
+    if office is None:
+        office = Organization.objects.create(
+            kind=OrgKind.DEPARTMENT, name=DEMO_POOL, region=city, status=OrgStatus.APPROVED, phone="0871-63135921"
+        )
+    for committee in Committee.objects.filter(organizer=DEMO_POOL, is_active=True):
+        CommitteeOffice.objects.get_or_create(organization=office, committee=committee)
+    return office
+
+
 def _demo_pool(unit, district, department) -> None:
     """The demo expert pool (idempotent): the demo expert account and six colleagues."""
     fields = {"kind": OrgKind.UNIT, "name": DEMO_EXPERT_UNIT, "region": district, "parent": department}
@@ -144,7 +160,7 @@ def _demo_pool(unit, district, department) -> None:
         credit_code=DEMO_EXPERT_UNIT_CODE, defaults=fields, create_defaults={**fields, "status": OrgStatus.APPROVED}
     )
     series = Series.objects.get(name="中小学教师")
-    office = User.objects.get(id_number=next(a.id_number for a in ACCOUNTS if a.role == Role.BUREAU_APPROVER))
+    office = User.objects.get(id_number=next(a.id_number for a in ACCOUNTS if a.role == Role.COMMITTEE_OFFICE))
     expert = next(a for a in ACCOUNTS if a.role == Role.COMMITTEE_EXPERT)
     people = [(User.objects.get(id_number=expert.id_number), "中学数学", "zhenggao", unit)]
     for number, (name, speciality, level) in enumerate(DEMO_EXPERTS, start=1):

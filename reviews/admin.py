@@ -1,9 +1,18 @@
 from django.contrib import admin
 
 from .admin_calendar import HolidayAdmin
-from .models import Holiday, UnitNotice
+from .models import CommitteeOffice, Holiday, UnitNotice
 
 admin.site.register(Holiday, HolidayAdmin)
+
+
+@admin.register(CommitteeOffice)
+class CommitteeOfficeAdmin(admin.ModelAdmin):
+    list_display = ["organization", "committee"]
+    list_filter = ["organization"]
+    search_fields = ["organization__name", "committee__name"]
+    autocomplete_fields = ["committee"]
+    raw_id_fields = ["organization"]
 
 
 @admin.register(UnitNotice)

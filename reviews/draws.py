@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application, State
 
-from .experts import can_keep_pool
+from . import offices
 from .models import (
     CommitteeSession,
     Expert,
@@ -31,15 +31,15 @@ SAME_UNIT = "same_unit"
 DECLARED = "declared"
 
 
-def _office(by) -> None:
-    if not can_keep_pool(by):
-        raise ValidationError(_("无权组织评审会议。"))
+def _office(by, committee) -> None:
+    if not offices.runs(by, committee):
+        raise ValidationError(_("无权组织该评委会的评审会议。"))
 
 
 def session_create(*, committee, year: int, experts_to_draw: int, by) -> CommitteeSession:
     """A sitting with the committee's applications waiting at committee review and not yet in
     another session."""
-    _office(by)
+    _office(by, committee)
     if not 1 <= experts_to_draw <= 99:
         raise ValidationError({"experts_to_draw": _("抽取专家人数须为1至99。")})
     with transaction.atomic():
@@ -84,9 +84,9 @@ def pick(candidates: list[int], seed: str, number: int) -> list[int]:
 
 
 def expert_draw(*, session_id: int, by, number: int | None = None, replacing: Expert | None = None) -> ExpertDraw:
-    _office(by)
     with transaction.atomic():
         session = CommitteeSession.objects.select_for_update().select_related("committee").get(pk=session_id)
+        _office(by, session.committee)
         if replacing is None and session.experts.exists():
             # A second whole draw would let the office redraw until it likes the result.
             raise ValidationError(_("本次会议已抽取专家；专家谢绝或回避时逐人补抽。"))
@@ -115,9 +115,13 @@ def expert_draw(*, session_id: int, by, number: int | None = None, replacing: Ex
 
 def expert_decline(*, session_expert_id: int, by) -> ExpertDraw:
     """The expert declines (or a conflict surfaces): marked declined, and one replacement drawn."""
-    _office(by)
     with transaction.atomic():
-        member = SessionExpert.objects.select_for_update().select_related("expert").get(pk=session_expert_id)
+        member = (
+            SessionExpert.objects.select_for_update()
+            .select_related("expert", "session__committee")
+            .get(pk=session_expert_id)
+        )
+        _office(by, member.session.committee)
         if member.status != SessionExpertStatus.DRAWN:
             raise ValidationError(_("该专家已谢绝，不能重复操作。"))
         member.status = SessionExpertStatus.DECLINED

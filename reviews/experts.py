@@ -1,6 +1,6 @@
 """The expert pool (专家库) of a committee organizer (组建单位): who may keep it, adding an
-expert, retiring or suspending one, the xlsx import and the export. The committee office is,
-as for the committee's vote today, the stage's reviewer (STAGE_ROLE) and the administrator."""
+expert, retiring or suspending one, the xlsx import and the export. A pool is kept by the
+offices of the organiser's committees (reviews.offices) and by the administrator."""
 
 from dataclasses import dataclass
 from io import BytesIO
@@ -13,7 +13,6 @@ from openpyxl import Workbook, load_workbook
 
 from portal.accounts.models import User
 from portal.catalog.models import Committee, Level, Series
-from portal.catalog.stages import STAGE_ROLE, Stage
 from portal.core.identity import (
     mask_mobile,
     normalize_credit_code,
@@ -25,15 +24,15 @@ from portal.core.identity import (
 from portal.core.spreadsheets import neutralised_row
 from portal.organizations.models import Membership, Organization, OrgKind, OrgStatus, Role
 
+from . import offices
 from .models import Expert, ExpertStatus
 
-OFFICE_ROLES = (STAGE_ROLE[Stage.COMMITTEE_REVIEW], Role.ADMIN)
 IMPORT_MAX_ROWS = 2000
 IMPORT_COLUMNS = ("姓名", "身份证号", "手机号", "系列", "专业", "职称层级", "工作单位统一社会信用代码", "诚信记录")
 
 
-def can_keep_pool(user) -> bool:
-    return user.is_authenticated and Membership.objects.active().filter(user=user, role__in=OFFICE_ROLES).exists()
+def can_keep_pool(user, organizer: str) -> bool:
+    return organizer in offices.pools_of(user)
 
 
 def organizers() -> list[str]:
@@ -132,19 +131,19 @@ def _create(row: ExpertRow, organizer: str, by) -> Expert:
 
 
 def expert_add(*, organizer: str, row: ExpertRow, by) -> Expert:
-    if not can_keep_pool(by):
+    if not can_keep_pool(by, organizer):
         raise ValidationError(_("无权维护专家库。"))
     with transaction.atomic():
         return _create(row, organizer, by)
 
 
 def expert_set_status(*, expert_id: int, status: str, by) -> Expert:
-    if not can_keep_pool(by):
-        raise ValidationError(_("无权维护专家库。"))
     if status not in ExpertStatus.values:
         raise ValidationError({"status": _("未知的专家状态。")})
     with transaction.atomic():
         expert = Expert.objects.select_for_update().get(pk=expert_id)
+        if not can_keep_pool(by, expert.organizer):
+            raise ValidationError(_("无权维护专家库。"))
         expert.status = status
         expert.status_changed_at = timezone.now()
         expert.save(update_fields=["status", "status_changed_at"])
@@ -158,7 +157,7 @@ def _cell(value) -> str:
 def experts_import(*, organizer: str, data: bytes, by) -> tuple[int, list[tuple[int, str]]]:
     """Import a sheet of experts in one transaction: every row is checked, and when any row is
     wrong nothing is imported and the answer lists each wrong row (its sheet row number and why)."""
-    if not can_keep_pool(by):
+    if not can_keep_pool(by, organizer):
         raise ValidationError(_("无权维护专家库。"))
     try:
         sheet = load_workbook(BytesIO(data), read_only=True, data_only=True).worksheets[0]

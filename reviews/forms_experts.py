@@ -47,3 +47,8 @@ class SessionForm(forms.Form):
     )
     year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
     experts_to_draw = forms.IntegerField(label=gettext_lazy("抽取专家人数"), min_value=1, max_value=99)
+
+    def __init__(self, *args, committees, **kwargs):
+        """`committees`: the office's own (reviews.offices.office_committees)."""
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = committees

@@ -254,3 +254,27 @@ class SessionExpert(models.Model):
 
     def __str__(self):
         return f"{self.session} {self.expert}"
+
+
+class CommitteeOffice(models.Model):
+    """Which committees an office (评委会办事机构) organises: the members of `organization` with
+    the committee office role run these committees' sessions and keep their organisers' pools.
+    Kept by the administrator; an office sees no other committee."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="committees_organised", verbose_name=_("办事机构所在单位")
+    )
+    committee = models.ForeignKey(
+        "catalog.Committee", on_delete=models.PROTECT, related_name="offices", verbose_name=_("评审委员会")
+    )
+
+    class Meta:
+        verbose_name = _("评委会办事机构")
+        verbose_name_plural = _("评委会办事机构")
+        ordering = ["organization", "committee"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "committee"], name="committee_office_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} → {self.committee}"

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from portal.core.forms import add_validation_errors
 from portal.core.identity import mask_mobile
 
-from . import experts
+from . import experts, offices
 from .forms_experts import ExpertForm, ExpertImportForm, ExpertStatusForm
 from .models import Expert, ExpertStatus
 
@@ -20,12 +20,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _office_or_404(user) -> None:
-    if not experts.can_keep_pool(user):
+    if not offices.is_office(user):
         raise Http404
 
 
 def _organizer(request) -> str:
-    names = experts.organizers()
+    names = offices.pools_of(request.user)
     chosen = request.POST.get("organizer") or request.GET.get("organizer") or ""
     if chosen in names:
         return chosen
@@ -41,7 +41,7 @@ def _page(request, organizer, *, form=None, import_form=None, import_errors=(), 
         "reviews/experts.html",
         {
             "organizer": organizer,
-            "organizers": experts.organizers(),
+            "organizers": offices.pools_of(request.user),
             "rows": rows,
             "form": form or ExpertForm(),
             "import_form": import_form or ExpertImportForm(),

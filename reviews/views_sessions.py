@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from portal.core.forms import add_validation_errors
 
-from . import draws, experts
+from . import draws, offices
 from .forms_experts import SessionForm
-from .models import CommitteeSession, Expert, SessionExpert
+from .models import Expert, SessionExpert
 
 REASONS = {
     draws.SELF: gettext_lazy("本人为申报人"),
@@ -25,14 +25,18 @@ REASONS = {
 
 
 def _office_or_404(user) -> None:
-    if not experts.can_keep_pool(user):
+    if not offices.is_office(user):
         raise Http404
 
 
 @login_required
 def sessions(request):
     _office_or_404(request.user)
-    form = SessionForm(request.POST or None, initial={"year": timezone.localdate().year, "experts_to_draw": 5})
+    form = SessionForm(
+        request.POST or None,
+        committees=offices.office_committees(request.user),
+        initial={"year": timezone.localdate().year, "experts_to_draw": 5},
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -44,14 +48,14 @@ def sessions(request):
                 messages.success(request, _("评审会议已创建。"))
                 return redirect("reviews:session", pk=session.pk)
         status = 400
-    listed = CommitteeSession.objects.select_related("committee").order_by("-year", "-id")[:100]
+    listed = offices.sessions_of(request.user).order_by("-year", "-id")[:100]
     return render(request, "reviews/sessions.html", {"sessions": listed, "form": form}, status=status)
 
 
 @login_required
 def session(request, pk):
     _office_or_404(request.user)
-    sitting = get_object_or_404(CommitteeSession.objects.select_related("committee"), pk=pk)
+    sitting = get_object_or_404(offices.sessions_of(request.user), pk=pk)
     names = dict(Expert.objects.filter(organizer=sitting.committee.organizer).values_list("pk", "user__real_name"))
     audit = [
         {
@@ -81,7 +85,7 @@ def session(request, pk):
 @require_POST
 def draw(request, pk):
     _office_or_404(request.user)
-    sitting = get_object_or_404(CommitteeSession, pk=pk)
+    sitting = get_object_or_404(offices.sessions_of(request.user), pk=pk)
     try:
         draws.expert_draw(session_id=sitting.pk, by=request.user)
     except ValidationError as error:
@@ -95,7 +99,7 @@ def draw(request, pk):
 @require_POST
 def decline(request, pk):
     _office_or_404(request.user)
-    member = get_object_or_404(SessionExpert, pk=pk)
+    member = get_object_or_404(SessionExpert.objects.filter(session__in=offices.sessions_of(request.user)), pk=pk)
     try:
         draws.expert_decline(session_expert_id=member.pk, by=request.user)
     except ValidationError as error:

@@ -20,6 +20,7 @@ ROLES = [
     "bureau_approver",
     "admin",
     "committee_expert",
+    "committee_office",
 ]
 PUBLIC = [
     "home:home",
@@ -150,6 +151,8 @@ IN_SCOPE = {
     "admin": 200,
     # An expert is no reviewer of the unit that employs them, and never sees a file through it.
     "committee_expert": 404,
+    # The office runs sessions; it reads files only through its session's pages.
+    "committee_office": 404,
 }
 APPLICATION_PAGES = {
     "reviews:detail": {**IN_SCOPE, "applicant": 404},
@@ -166,7 +169,8 @@ def test_application_pages_as_every_role(as_role, filed, role):
         assert response.status_code == expected[role], (name, role, response.status_code)
 
 
-POOL_OFFICE = {"anonymous": 302, **dict.fromkeys(ROLES[1:], 404), "bureau_approver": 200, "admin": 200}
+# The committee office (of the demo pool's committees) and the admin; a bureau approver is no office.
+POOL_OFFICE = {"anonymous": 302, **dict.fromkeys(ROLES[1:], 404), "committee_office": 200, "admin": 200}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -182,10 +186,10 @@ def test_expert_pool_writes_only_for_the_office(as_role, role):
     }
     for url, data in posts.items():
         response = client.post(url, data)
-        expected = {"anonymous": 302, "bureau_approver": (302, 400), "admin": (302, 400)}.get(role, 404)
+        expected = {"anonymous": 302, "committee_office": (302, 400), "admin": (302, 400)}.get(role, 404)
         assert response.status_code in (expected if isinstance(expected, tuple) else (expected,)), (url, role)
     expert.refresh_from_db()
-    assert (expert.status == ExpertStatus.RETIRED) is (role in ("bureau_approver", "admin"))
+    assert (expert.status == ExpertStatus.RETIRED) is (role in ("committee_office", "admin"))
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -194,12 +198,12 @@ def test_session_pages_and_draws_only_for_the_office(as_role, role):
     from reviews.models import ExpertDraw, SessionExpert
 
     application = at(State.COMMITTEE_REVIEW, "evaluation")
-    office = User.objects.get(mobile=DEMO["bureau_approver"])
+    office = User.objects.get(mobile=DEMO["committee_office"])
     session = draws.session_create(committee=application.committee, year=2026, experts_to_draw=3, by=office)
     draws.expert_draw(session_id=session.pk, by=office)
     member = SessionExpert.objects.filter(session=session).first()
     client = as_role(role)
-    office_role = role in ("bureau_approver", "admin")
+    office_role = role in ("committee_office", "admin")
     response = client.get(reverse("reviews:session", args=[session.pk]))
     assert response.status_code == {"anonymous": 302}.get(role, 200 if office_role else 404)
     for url in [
@@ -225,8 +229,20 @@ def test_revealing_the_full_id_number_as_every_role(as_role, filed, role):
 def test_reviewer_pages_as_every_role(as_role, role):
     client = as_role(role)
     expectations = {
-        "reviews:queue": {"anonymous": 302, "applicant": 404, "admin": 404, "committee_expert": 404},
-        "reviews:queue_export": {"anonymous": 302, "applicant": 404, "admin": 404, "committee_expert": 404},
+        "reviews:queue": {
+            "anonymous": 302,
+            "applicant": 404,
+            "admin": 404,
+            "committee_expert": 404,
+            "committee_office": 404,
+        },
+        "reviews:queue_export": {
+            "anonymous": 302,
+            "applicant": 404,
+            "admin": 404,
+            "committee_expert": 404,
+            "committee_office": 404,
+        },
         "reviews:notice_list": {
             "anonymous": 302,
             "applicant": 404,
@@ -235,6 +251,7 @@ def test_reviewer_pages_as_every_role(as_role, role):
             "bureau_approver": 404,
             "admin": 404,
             "committee_expert": 404,
+            "committee_office": 404,
         },
         "reviews:offline_new": {
             "anonymous": 302,
@@ -244,6 +261,7 @@ def test_reviewer_pages_as_every_role(as_role, role):
             "bureau_approver": 404,
             "admin": 404,
             "committee_expert": 404,
+            "committee_office": 404,
         },
         "reviews:workflow": {
             "anonymous": 302,
@@ -253,6 +271,7 @@ def test_reviewer_pages_as_every_role(as_role, role):
             "window_staff": 404,
             "bureau_approver": 404,
             "committee_expert": 404,
+            "committee_office": 404,
         },
         "reviews:public_notices": {},
         # The expert pool: the committee office (the committee stage's reviewer) and the admin.

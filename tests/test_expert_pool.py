@@ -52,7 +52,7 @@ def test_the_demo_pool_is_there(demo):
 
 def test_an_import_adds_every_row_with_an_expert_account(demo):
     created, errors = experts.experts_import(
-        organizer=DEMO_POOL, data=sheet(person(1), person(2, "二号")), by=user("bureau_approver")
+        organizer=DEMO_POOL, data=sheet(person(1), person(2, "二号")), by=user("committee_office")
     )
     assert (created, errors) == (2, [])
     expert = Expert.objects.get(organizer=DEMO_POOL, user__real_name="二号")
@@ -69,7 +69,7 @@ def test_a_wrong_row_imports_nothing_and_every_wrong_row_is_named(demo):
         data=sheet(
             person(1), bad_id, person(3, series="不存在的系列"), person(4, unit="91530100MA6K000000"), person(1)
         ),
-        by=user("bureau_approver"),
+        by=user("committee_office"),
     )
     assert created == 0 and Expert.objects.count() == before
     assert [number for number, _ in errors] == [3, 4, 5, 6]
@@ -80,12 +80,12 @@ def test_a_wrong_row_imports_nothing_and_every_wrong_row_is_named(demo):
 
 def test_a_file_that_is_not_a_sheet_is_refused_at_the_file(demo):
     with pytest.raises(ValidationError) as refused:
-        experts.experts_import(organizer=DEMO_POOL, data=b"%PDF-1.4 not a sheet", by=user("bureau_approver"))
+        experts.experts_import(organizer=DEMO_POOL, data=b"%PDF-1.4 not a sheet", by=user("committee_office"))
     assert "file" in refused.value.message_dict
 
 
 def test_only_the_office_keeps_the_pool(demo):
-    for role in ("applicant", "unit_hr", "window_staff", "committee_expert"):
+    for role in ("applicant", "unit_hr", "window_staff", "bureau_approver", "committee_expert"):
         with pytest.raises(ValidationError):
             experts.experts_import(organizer=DEMO_POOL, data=sheet(person(1)), by=user(role))
     assert not Expert.objects.filter(user__real_name="新专家").exists()
@@ -103,7 +103,7 @@ def test_the_export_neutralises_formulas_and_masks_mobiles(demo):
 
 
 def test_the_office_adds_retires_and_imports_on_the_page(as_role, demo):
-    client = as_role("bureau_approver")
+    client = as_role("committee_office")
     page = client.get(reverse("reviews:experts")).content.decode()
     assert "孙丽" in page and "138****0007" in page and "13800000007" not in page
     row = dict(
@@ -131,7 +131,7 @@ def test_the_office_adds_retires_and_imports_on_the_page(as_role, demo):
 
 
 def test_a_wrong_field_on_the_add_form_is_said_at_the_field(as_role, demo):
-    client = as_role("bureau_approver")
+    client = as_role("committee_office")
     row = dict(
         zip(
             ["real_name", "id_number", "mobile", "series", "speciality", "level", "unit_code", "integrity_note"],

@@ -148,6 +148,7 @@ class Role(models.TextChoices):
     BUREAU_APPROVER = "bureau_approver", _("人才主管部门审批人")
     ADMIN = "admin", _("管理员")
     COMMITTEE_EXPERT = "committee_expert", _("评审专家")
+    COMMITTEE_OFFICE = "committee_office", _("评委会办事机构")
 
 
 # Which kind of organization each role belongs to.
@@ -160,6 +161,9 @@ ROLE_ORG_KIND = {
     Role.ADMIN: OrgKind.BUREAU,
     # An expert's membership is in the unit that employs them: recusal by unit reads it there.
     Role.COMMITTEE_EXPERT: OrgKind.UNIT,
+    # The office sits in the committee's organiser (组建单位), usually an industry department; which
+    # committees it runs is data (reviews.CommitteeOffice), not its organisation's kind.
+    Role.COMMITTEE_OFFICE: OrgKind.DEPARTMENT,
 }
 
 

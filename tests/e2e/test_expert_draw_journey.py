@@ -11,7 +11,7 @@ from tests.workflow_helpers import DEMO, at
 
 def test_office_draws_experts_for_a_session(page, site, demo, shot):
     application = at(State.COMMITTEE_REVIEW, "evaluation")
-    login(page, site, DEMO["bureau_approver"])
+    login(page, site, DEMO["committee_office"])
     page.locator("#sessions-link").click()
     page.select_option("#id_committee", str(application.committee_id))
     page.fill("#id_year", "2026")

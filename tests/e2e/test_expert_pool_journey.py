@@ -41,7 +41,7 @@ def _row(n, name, level="正高级"):
 
 
 def test_office_keeps_the_expert_pool(page, site, demo, shot, tmp_path):
-    login(page, site, DEMO["bureau_approver"])
+    login(page, site, DEMO["committee_office"])
     page.locator("#expert-pool-link").click()
     expect(page.locator("h1")).to_contain_text("专家库")
     expect(page.locator("#expert-list")).to_contain_text("孙丽")
