@@ -16,6 +16,13 @@ from django.conf import settings
 TOUCHED_KEY = "_touched"
 
 
+def stamp_at_login(sender, request, user, **kwargs):
+    """Logging in saves the session anyway: stamp it then, so the next request need not write."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[TOUCHED_KEY] = int(time.time())
+
+
 class IdleSessionMiddleware:
     """Just inside django's SessionMiddleware, which saves what is marked modified on the way out."""
 
