@@ -157,3 +157,43 @@ def masked_content(content: dict) -> dict:
         keys = {_LEGACY[("basic", k)]: f for k, f in keys.items()}
     masked = {k: (keys[k](str(v)) if k in keys and v else v) for k, v in basic.items()}
     return {**content, "basic": masked}
+
+
+# What names the applicant in a snapshot, by section: hidden from the experts of a committee that
+# reviews anonymously (Committee.hide_identity_in_review).
+IDENTITY_FIELDS = {
+    "basic": ("real_name", "id_number", "mobile", "birth_date", "address"),
+    "application": ("unit", "express_address"),
+    "current_title": ("certificate_number",),
+}
+_LEGACY_IDENTITY = {"basic": ("姓名", "身份证号码", "手机号码", "出生日期", "通讯地址"), "application": ("申报单位",)}
+
+
+def anonymised_content(content: dict) -> dict:
+    """The snapshot with the fields that name the applicant replaced by “（已隐去）”, and the
+    applicant's name and filed unit wherever else they appear as a value (work history rows …)."""
+    hidden = IDENTITY_FIELDS if is_coded(content) else _LEGACY_IDENTITY
+    result = dict(content or {})
+    named = {
+        str(v).strip()
+        for section, names in hidden.items()
+        for k, v in (result.get(section) or {}).items()
+        if k in names and v and isinstance(result.get(section), dict)
+    }
+    named = {v for v in named if len(v) > 1}
+    marker = _("（已隐去）")
+
+    def scrub(value):
+        if isinstance(value, dict):
+            return {k: scrub(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [scrub(v) for v in value]
+        if isinstance(value, str) and value.strip() in named:
+            return marker
+        return value
+
+    for section, names in hidden.items():
+        part = result.get(section)
+        if isinstance(part, dict):
+            result[section] = {k: (marker if k in names and v else v) for k, v in part.items()}
+    return {k: (v if k == "format" else scrub(v)) for k, v in result.items()}

@@ -14,7 +14,7 @@ from portal.catalog.stages import stages_of
 from portal.organizations import selectors as orgs
 from portal.organizations.models import Membership, Organization, OrgKind, OrgStatus, Role
 from portal.organizations.scope import units_q
-from reviews import offices
+from reviews import offices, online
 from reviews.models import Expert
 from reviews.selectors import review_queue
 from stats.selectors import can_see_statistics
@@ -109,7 +109,10 @@ def _admin(user, membership):
 
 
 def _expert(user, membership):
-    return {"pools": Expert.objects.filter(user=user).select_related("series", "level")}
+    return {
+        "pools": Expert.objects.filter(user=user).select_related("series", "level"),
+        "review_count": online.assignments_of(user).filter(status__in=online.OPEN).count(),
+    }
 
 
 def _office(user, membership):

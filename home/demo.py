@@ -17,7 +17,7 @@ from portal.catalog.loader import CITY_BUREAU, CITY_WINDOW
 from portal.catalog.models import ApplicationWindow, Committee, Item, Level, Series, TitleName
 from portal.core.identity import with_check_digit, with_credit_check
 from portal.organizations.models import Membership, Organization, OrgKind, OrgStatus, Region, Role
-from reviews.models import CommitteeOffice, Expert
+from reviews.models import CommitteeOffice, Expert, Rubric, RubricCategory
 
 DEMO_PASSWORD = "Zhicheng@2026"
 # Every demo staff account's authenticator shares this published secret (README, scripts/run), so
@@ -135,6 +135,7 @@ def load_demo(*, with_applications: bool = True) -> list[DemoAccount]:
     # this window in the admin to see the quarterly rule refuse (and name the next window).
     _window(f"{year}年初次职称认定（演示环境：全年受理）", item=recognition, opens=start, closes=end)
     _demo_pool(unit, district, department)
+    _demo_rubric()
     if with_applications:
         _demo_applications(unit)
     return ACCOUNTS
@@ -151,6 +152,31 @@ def _demo_office(city) -> Organization:
     for committee in Committee.objects.filter(organizer=DEMO_POOL, is_active=True):
         CommitteeOffice.objects.get_or_create(organization=office, committee=committee)
     return office
+
+
+# The teachers' rubric for online review (网络评审): (category, full marks, comment required, guidance).
+DEMO_RUBRIC = [
+    ("师德师风", 10, False, "遵守职业道德规范，无师德失范行为。"),
+    ("教育教学业绩", 40, True, "任现职以来的教学工作量、教学效果、育人成效。"),
+    ("教研成果", 25, False, "论文、课题、教材及获奖情况，看质量不看数量。"),
+    ("示范引领", 25, True, "指导青年教师、示范课、送教下乡等。"),
+]
+
+
+def _demo_rubric() -> None:
+    rubric, created = Rubric.objects.get_or_create(
+        series=Series.objects.get(name="中小学教师"), defaults={"name": "中小学教师系列网络评审评分标准"}
+    )
+    if created:
+        for order, (name, weight, comment_required, guidance) in enumerate(DEMO_RUBRIC, start=1):
+            RubricCategory.objects.create(
+                rubric=rubric,
+                name=name,
+                weight=weight,
+                comment_required=comment_required,
+                guidance=guidance,
+                order=order,
+            )
 
 
 def _demo_pool(unit, district, department) -> None:

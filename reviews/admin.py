@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from .admin_calendar import HolidayAdmin
-from .models import CommitteeOffice, Holiday, UnitNotice
+from .models import CommitteeOffice, Holiday, Rubric, RubricCategory, UnitNotice
 
 admin.site.register(Holiday, HolidayAdmin)
 
@@ -22,3 +22,18 @@ class UnitNoticeAdmin(admin.ModelAdmin):
     search_fields = ["title", "unit__name"]
     readonly_fields = ["end_date", "calendar_note", "created_by", "created_at", "concluded_at"]
     filter_horizontal = ["applications"]
+
+
+class RubricCategoryInline(admin.TabularInline):
+    model = RubricCategory
+    extra = 1
+    fields = ["order", "name", "weight", "comment_required", "guidance"]
+
+
+@admin.register(Rubric)
+class RubricAdmin(admin.ModelAdmin):
+    """The online review's rubric of each series: weighted categories (full marks) and which need
+    a comment. Scores keep the weight they were given under, so editing leaves them as scored."""
+
+    list_display = ["name", "series", "overall_comment_required"]
+    inlines = [RubricCategoryInline]

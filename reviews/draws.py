@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application, State
 
-from . import offices
+from . import offices, online
 from .models import (
     CommitteeSession,
     Expert,
@@ -126,7 +126,11 @@ def expert_decline(*, session_expert_id: int, by) -> ExpertDraw:
             raise ValidationError(_("该专家已谢绝，不能重复操作。"))
         member.status = SessionExpertStatus.DECLINED
         member.save(update_fields=["status"])
-        return expert_draw(session_id=member.session_id, by=by, number=1, replacing=member.expert)
+        draw = expert_draw(session_id=member.session_id, by=by, number=1, replacing=member.expert)
+        if member.session.review_opened_at is not None:
+            # The replacement takes over the online review of the one who declined.
+            online.assign(member.session)
+        return draw
 
 
 def draw_replay(draw: ExpertDraw) -> bool:

@@ -3,6 +3,7 @@ with. (The audit of every step and the acceptance counter belong to the workflow
 applications.workflow.records.)"""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -183,6 +184,7 @@ class CommitteeSession(models.Model):
     applications = models.ManyToManyField(Application, related_name="committee_sessions", verbose_name=_("评审申报"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    review_opened_at = models.DateTimeField(_("网络评审开始时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("评审会议")
@@ -278,3 +280,84 @@ class CommitteeOffice(models.Model):
 
     def __str__(self):
         return f"{self.organization} → {self.committee}"
+
+
+class Rubric(models.Model):
+    """The scoring rubric (评分标准) of a series' online review: weighted categories, some with a
+    required comment. Kept by the administrator; one per series."""
+
+    series = models.OneToOneField(Series, on_delete=models.PROTECT, related_name="rubric", verbose_name=_("系列"))
+    name = models.CharField(_("名称"), max_length=100)
+    overall_comment_required = models.BooleanField(_("须填写总体评价"), default=True)
+
+    class Meta:
+        verbose_name = _("评分标准")
+        verbose_name_plural = _("评分标准")
+
+    def __str__(self):
+        return self.name
+
+
+class RubricCategory(models.Model):
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField(_("评分项目"), max_length=100)
+    guidance = models.TextField(_("评分要点"), blank=True)
+    # The category's full marks: its weight in the total.
+    weight = models.PositiveSmallIntegerField(_("满分（权重）"), validators=[MinValueValidator(1)])
+    comment_required = models.BooleanField(_("须填写评语"), default=False)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("评分项目")
+        verbose_name_plural = _("评分项目")
+        ordering = ["rubric", "order", "id"]
+
+    def __str__(self):
+        return f"{self.name}（{self.weight}）"
+
+
+class ReviewStatus(models.TextChoices):
+    ASSIGNED = "assigned", _("待评审")
+    DRAFT = "draft", _("已暂存")
+    SUBMITTED = "submitted", _("已提交")
+    RECUSED = "recused", _("已回避")
+
+
+class ReviewAssignment(models.Model):
+    """One drawn expert's online review of one application of the session (网络评审)."""
+
+    member = models.ForeignKey(SessionExpert, on_delete=models.CASCADE, related_name="assignments")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("状态"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.ASSIGNED)
+    comment = models.TextField(_("总体评价"), blank=True)
+    total = models.PositiveSmallIntegerField(_("总分"), null=True, blank=True)
+    recusal_note = models.CharField(_("回避事由"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("网络评审任务")
+        verbose_name_plural = _("网络评审任务")
+        ordering = ["member", "application_id"]
+        constraints = [models.UniqueConstraint(fields=["member", "application"], name="review_assignment_once")]
+
+    def __str__(self):
+        return f"{self.member} × {self.application_id}"
+
+
+class ReviewScore(models.Model):
+    """One category's points; the weight is copied so a later rubric change leaves it as scored."""
+
+    assignment = models.ForeignKey(ReviewAssignment, on_delete=models.CASCADE, related_name="scores")
+    category = models.ForeignKey(RubricCategory, on_delete=models.PROTECT, related_name="+")
+    weight = models.PositiveSmallIntegerField(_("满分（权重）"))
+    points = models.PositiveSmallIntegerField(_("得分"), null=True, blank=True)
+    comment = models.TextField(_("评语"), blank=True)
+
+    class Meta:
+        verbose_name = _("评分")
+        verbose_name_plural = _("评分")
+        constraints = [models.UniqueConstraint(fields=["assignment", "category"], name="review_score_once")]
+
+    def __str__(self):
+        return f"{self.assignment_id} {self.category_id}: {self.points}"

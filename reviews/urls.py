@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_experts, views_sessions
+from . import views, views_experts, views_online, views_sessions
 from .urls_notices import urlpatterns as notice_urls
 from .urls_public_notices import urlpatterns as public_notice_urls
 
@@ -22,6 +22,16 @@ urlpatterns = [
     path("reviews/sessions/<int:pk>/", views_sessions.session, name="session"),
     path("reviews/sessions/<int:pk>/draw/", views_sessions.draw, name="session_draw"),
     path("reviews/sessions/experts/<int:pk>/decline/", views_sessions.decline, name="session_decline"),
+    path("reviews/sessions/<int:pk>/online/open/", views_online.open_review, name="session_online_open"),
+    path("reviews/sessions/<int:pk>/online/remind/", views_online.remind, name="session_online_remind"),
+    path("reviews/online/", views_online.my_reviews, name="online"),
+    path("reviews/online/<int:pk>/", views_online.review, name="online_review"),
+    path("reviews/online/<int:pk>/recuse/", views_online.recuse, name="online_recuse"),
+    path(
+        "reviews/online/<int:pk>/materials/<int:material_pk>/",
+        views_online.material,
+        name="online_material",
+    ),
     path("reviews/<int:pk>/", views.detail, name="detail"),
     path("reviews/<int:pk>/decide/", views.decide, name="decide"),
     path("reviews/<int:pk>/reveal/", views.reveal, name="reveal"),

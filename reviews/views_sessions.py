@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from portal.core.forms import add_validation_errors
 
-from . import draws, offices
+from . import draws, offices, online
 from .forms_experts import SessionForm
 from .models import Expert, SessionExpert
 
@@ -77,6 +77,8 @@ def session(request, pk):
             "applications": sitting.applications.select_related("applicant", "unit"),
             "members": draws.experts_of_session(sitting),
             "audit": audit,
+            "rubric": online.rubric_for(sitting),
+            "progress": online.progress(sitting) if sitting.review_opened_at else [],
         },
     )
 

@@ -217,6 +217,41 @@ def test_session_pages_and_draws_only_for_the_office(as_role, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_online_review_pages_as_every_role(as_role, role):
+    """Online review: an assignment is its drawn expert's alone (none of the demo roles is drawn:
+    孙丽 works with the applicant); opening and reminding are the office's."""
+    from reviews import draws, online
+    from reviews.models import ReviewAssignment
+
+    application = at(State.COMMITTEE_REVIEW, "evaluation")
+    office = User.objects.get(mobile=DEMO["committee_office"])
+    session = draws.session_create(committee=application.committee, year=2026, experts_to_draw=3, by=office)
+    draws.expert_draw(session_id=session.pk, by=office)
+    client = as_role(role)
+    office_role = role in ("committee_office", "admin")
+    response = client.post(reverse("reviews:session_online_open", args=[session.pk]))
+    assert response.status_code == {"anonymous": 302}.get(role, 302 if office_role else 404), role
+    if not office_role:
+        online.online_review_open(session_id=session.pk, by=office)
+    assignment = ReviewAssignment.objects.filter(member__session=session).first()
+    material = application.materials.first()
+    assert client.get(reverse("reviews:online")).status_code == {"anonymous": 302, "committee_expert": 200}.get(
+        role, 404
+    )
+    for url, method in [
+        (reverse("reviews:online_review", args=[assignment.pk]), "get"),
+        (reverse("reviews:online_recuse", args=[assignment.pk]), "post"),
+        (reverse("reviews:online_material", args=[assignment.pk, material.pk]), "get"),
+    ]:
+        response = getattr(client, method)(url, {"note": "x"} if method == "post" else {})
+        assert response.status_code == {"anonymous": 302}.get(role, 404), (url, role)
+    response = client.post(reverse("reviews:session_online_remind", args=[session.pk]))
+    assert response.status_code == {"anonymous": 302}.get(role, 302 if office_role else 404), role
+    assignment.refresh_from_db()
+    assert assignment.status == "assigned"
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_revealing_the_full_id_number_as_every_role(as_role, filed, role):
     response = as_role(role).post(reverse("reviews:reveal", args=[filed.pk]))
     expected = {**IN_SCOPE, "applicant": 404}[role]

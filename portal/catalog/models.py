@@ -91,6 +91,8 @@ class Committee(models.Model):
     quorum_denominator = models.PositiveSmallIntegerField(_("出席人数比例（分母）"), default=3)
     pass_numerator = models.PositiveSmallIntegerField(_("通过票数比例（分子）"), default=2)
     pass_denominator = models.PositiveSmallIntegerField(_("通过票数比例（分母）"), default=3)
+    # Whether the experts' online review (网络评审) shows the applicant's name, ID, mobile and unit.
+    hide_identity_in_review = models.BooleanField(_("网络评审隐去申报人身份"), default=False)
 
     class Meta:
         verbose_name = _("评审委员会")
