@@ -108,5 +108,7 @@ def test_the_admin_changelists_cost_the_same_queries_for_few_rows_and_many(as_ro
         at(State.UNIT_REVIEW, "initial_recognition", member("applicant", unit), title=titles[k % len(titles)])
     many = _admin_changelist(client, path)
     assert len(many) == len(few), _sql(many)
-    assert len(many) == ADMIN_LISTS[path], _sql(many)
+    # PostgreSQL adds one: the unfiltered total is estimated from pg_class instead of counted.
+    estimate = 1 if connection.vendor == "postgresql" else 0
+    assert len(many) == ADMIN_LISTS[path] + estimate, _sql(many)
     assert not [sql for sql in _sql(many) if "SELECT DISTINCT" in sql.upper()]
