@@ -22,6 +22,7 @@ from applications.labels import applicant_label
 from applications.models import Application, State
 from applications.snapshot_display import filed_value
 from portal.catalog.stages import Stage
+from portal.core import background
 from portal.notifications.services import in_site_language, notify
 from portal.organizations.models import Organization, OrgKind
 from portal.organizations.permissions import is_admin
@@ -193,6 +194,10 @@ def job_publish(job_id: int) -> bool:
 
     # Marked before publishing: in the embedded stack the task runs inside apply_async.
     DocumentJob.objects.filter(pk=job_id, status=JobStatus.PENDING).update(queued_at=timezone.now())
+    if render_document.app.conf.task_always_eager and settings.DOCUMENTS_IN_BACKGROUND:
+        # No broker: the web process's background thread renders it, the request answers now.
+        background.submit(render_document.apply, args=[job_id])
+        return True
     try:
         render_document.apply_async(args=[job_id], retry=True, retry_policy=PUBLISH_RETRY_POLICY)
     except Exception:  # kombu.exceptions.OperationalError, redis errors, OSError: anything the broker raises

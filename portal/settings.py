@@ -294,6 +294,10 @@ REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# With no broker, documents (receipts, certificates, forms, print batches) are rendered by a
+# thread the web process starts (portal/core/background.py), so the request that asked for one
+# answers at once and the job page shows its progress. Off: rendered inside the request (tests).
+DOCUMENTS_IN_BACKGROUND = env.bool("DOCUMENTS_IN_BACKGROUND", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -18,6 +18,9 @@ def pytest_configure(config):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Documents render inside the call that asks for them, so a test reads the file right after;
+    # tests/test_documents_in_background.py turns the background runner on where it checks it.
+    settings.DOCUMENTS_IN_BACKGROUND = False
     # The test client and the live server speak plain http, like scripts/run: the HTTPS-only
     # settings of the production shape (on whenever DEBUG is off) are off here, and
     # tests/test_deploy.py turns them on where it checks them.
