@@ -2,11 +2,10 @@
 
 import datetime
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q, QuerySet
 
 from applications.acceptance import number_pattern
-from applications.models import Application, ReviewRecord
+from applications.models import Application
 from portal.catalog.stages import stages_of
 from portal.organizations.scope import reviewer_memberships, units_q
 
@@ -44,12 +43,6 @@ def search_q(text: str) -> Q:
     return query
 
 
-def _entered_stage_at():
-    """When the application reached its current state: its last audited step, else submission."""
-    last = ReviewRecord.objects.filter(application=OuterRef("pk")).order_by("-created_at", "-id")
-    return Coalesce(Subquery(last.values("created_at")[:1]), F("submitted_at"))
-
-
 def review_queue(
     user,
     *,
@@ -84,7 +77,8 @@ def review_queue(
         "filed_content", "eligibility"
     )
     if longest_waiting:
-        return qs.annotate(waiting_since=_entered_stage_at()).order_by("waiting_since", "id")
+        # When it entered its state (set by every transition): the waiting_* partial indexes.
+        return qs.order_by("stage_entered_at", "id")
     return qs.order_by("submitted_at", "id")
 
 

@@ -466,6 +466,11 @@ def build(n: int, seed: int) -> dict:
                 values["accepted_at"] = step_at
         if state in ("approved", "failed", "withdrawn"):
             values["decided_at"] = (step_at or created) + datetime.timedelta(hours=3)
+        # When it entered its state: its last step (the closing record below for returned, failed
+        # and withdrawn ones), else its submission.
+        values["stage_entered_at"] = step_at
+        if state in ("returned", "failed", "withdrawn"):
+            values["stage_entered_at"] = values["decided_at"] or (step_at + datetime.timedelta(hours=5))
         pk = applications.add(**values)
         if submitted is None:
             continue

@@ -2,7 +2,10 @@
 COUNT(*) over a reviewer's scope, no SELECT DISTINCT over the table, no query per row; the query
 count of each page pinned, whatever the number of rows."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,7 +16,7 @@ from portal.catalog.stages import stages_of
 from portal.core.pagination import uncounted_page
 from portal.organizations.models import Role
 from tests.factories import member
-from tests.workflow_helpers import at, user
+from tests.workflow_helpers import at, step, user
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +115,54 @@ def test_the_admin_changelists_cost_the_same_queries_for_few_rows_and_many(as_ro
     estimate = 1 if connection.vendor == "postgresql" else 0
     assert len(many) == ADMIN_LISTS[path] + estimate, _sql(many)
     assert not [sql for sql in _sql(many) if "SELECT DISTINCT" in sql.upper()]
+
+
+# --- "longest waiting": when the application entered its state, read from an index -------------
+
+
+def test_every_step_restarts_the_stage_clock(demo):
+    application = at(State.WINDOW_INTAKE, "initial_recognition")
+    entered = application.stage_entered_at
+    assert entered is not None and entered >= application.submitted_at
+    accepted = step(application, "window_staff", "window_accept", "")
+    assert accepted.state == State.BUREAU_APPROVAL
+    accepted.refresh_from_db()
+    assert accepted.stage_entered_at > entered
+
+
+def test_the_longest_waiting_sort_reads_no_record_per_row(as_role):
+    _fill(3)
+    client = as_role("unit_hr")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("reviews:queue"), {"sort": "waiting"}).content.decode()
+    assert page.count('id="application-') == 3
+    listing = [sql for sql in _sql(queries) if 'FROM "applications_application"' in sql and "LIMIT" in sql]
+    assert listing and all("applications_reviewrecord" not in sql for sql in listing), listing
+    assert all('ORDER BY "applications_application"."stage_entered_at" ASC' in sql for sql in listing), listing
+
+
+def test_the_migration_fills_the_stage_clock_from_the_last_change_of_state(demo):
+    migration = importlib.import_module("applications.migrations.0008_application_stage_entered_at")
+    submitted = at(State.UNIT_REVIEW, "initial_recognition")
+    accepted = step(
+        at(State.WINDOW_INTAKE, "initial_recognition", member("applicant", submitted.unit)),
+        "window_staff",
+        "window_accept",
+        "",
+    )
+    draft = at(State.DRAFT, "initial_recognition", member("applicant", submitted.unit))
+    Application.objects.update(stage_entered_at=None)
+    # A record that does not change the state (a notice's opening or result) does not restart it.
+    last = accepted.records.order_by("-id").first()
+    accepted.records.create(
+        actor=last.actor, role=last.role, action="notice_result", from_state=accepted.state, to_state=accepted.state
+    )
+
+    migration.backfill(django_apps, None)
+
+    submitted.refresh_from_db()
+    accepted.refresh_from_db()
+    draft.refresh_from_db()
+    assert submitted.stage_entered_at == submitted.records.get().created_at
+    assert accepted.stage_entered_at == last.created_at
+    assert draft.stage_entered_at is None
