@@ -355,9 +355,9 @@ def test_second_factor_pages_only_for_staff(as_role, role):
             assert response.status_code == 200, name
 
 
-# Statistics: the bureau (with its committee office) and the supervising departments, each for
-# the units its queue covers; everyone else gets a 404, the anonymous visitor the login page.
-STATISTICS = {"bureau_approver": 200, "dept_reviewer": 200, "anonymous": 302}
+# Statistics: the bureau, the supervising departments and the committee offices, each for
+# the units its queue covers (an office: its committees); everyone else gets a 404, the anonymous visitor the login page.
+STATISTICS = {"bureau_approver": 200, "dept_reviewer": 200, "committee_office": 200, "anonymous": 302}
 
 
 @pytest.mark.parametrize("role", ROLES)
