@@ -8,6 +8,7 @@ urlpatterns = [
     path("verify/", views.verify, name="verify"),
     path("verify/c/<str:token>/", views.verify_token, name="verify_token"),
     path("certificates/print/", views.print_queue, name="print_queue"),
+    path("certificates/print/export/<slug:which>/", views.print_queue_export, name="print_queue_export"),
     path("certificates/issue/<int:application_pk>/", views.issue_now, name="issue_now"),
     path("certificates/<int:pk>/", views.certificate_detail, name="detail"),
     path("certificates/<int:pk>/pdf/", views.certificate_pdf, name="pdf"),

@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,10 +17,11 @@ from applications.selectors import application_for
 from portal.audit.models import AuditAction
 from portal.audit.services import record_access
 from portal.catalog.models import Committee
+from portal.core.spreadsheets import xlsx_response
 from portal.organizations.models import Organization, OrgKind
 from portal.organizations.permissions import is_admin
 
-from . import ratelimit, selectors, services
+from . import exports, ratelimit, selectors, services
 from .forms import DepartmentDocumentForm, HandoverForm, VerifyForm
 from .models import DocumentKind, JobStatus
 from .permissions import (
@@ -111,6 +113,16 @@ def print_queue(request):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+def print_queue_export(request, which):
+    """One of the print page's two lists, as xlsx."""
+    if not window_memberships(request.user) or which not in exports.LISTS:
+        raise Http404
+    title = str(exports.LISTS[which][0])
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx_response(title, exports.headers(), exports.rows(request.user, which), filename=f"{title}-{stamp}.xlsx")
 
 
 @login_required
