@@ -20,5 +20,6 @@ urlpatterns = [
     path("documents/<int:pk>/retry/", views.job_retry, name="job_retry"),
     path("documents/application/<int:pk>/receipt/", views.application_receipt, name="receipt"),
     path("documents/application/<int:pk>/form/", views.application_form, name="form"),
+    path("documents/application/<int:pk>/cover/", views.application_cover, name="cover"),
     path("documents/department/", views.department_documents, name="department_documents"),
 ]

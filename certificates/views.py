@@ -26,6 +26,7 @@ from .forms import DepartmentDocumentForm, HandoverForm, VerifyForm
 from .models import DocumentKind, JobStatus
 from .permissions import (
     can_manage_certificate,
+    can_print_cover,
     can_see_document_jobs,
     department_memberships,
     window_memberships,
@@ -301,6 +302,29 @@ def application_receipt(request, pk):
         job = services.receipt_job_request(application=application)
     except ValidationError as error:
         raise Http404 from error
+    return redirect("certificates:job", pk=job.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_cover(request, pk):
+    """档案封面 of an accepted file, for the window in scope: GET shows the finished PDF (or the
+    job's page, or the button when nobody asked yet); POST asks for it and opens it when ready."""
+    application = application_for(request.user, pk)
+    if not can_print_cover(request.user, application):
+        raise Http404
+    if request.method == "GET":
+        job = selectors.cover_job_of(application)
+        if job is None:
+            return _document_request_page(request, application, title=_("档案封面"), action_url=request.path)
+    else:
+        try:
+            job = services.cover_job_request(application_id=application.pk, user=request.user)
+        except PermissionDenied as error:
+            raise Http404 from error
+        job.refresh_from_db()
+    if job.status == JobStatus.DONE:
+        return redirect("certificates:job_download", pk=job.pk)
     return redirect("certificates:job", pk=job.pk)
 
 

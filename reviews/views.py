@@ -28,7 +28,7 @@ from portal.core.pagination import uncounted_page
 from portal.core.spreadsheets import xlsx_response
 from portal.organizations.models import Role
 from portal.organizations.permissions import is_admin
-from portal.organizations.scope import reviewer_memberships
+from portal.organizations.scope import covers, reviewer_memberships
 
 from . import exports, selectors, services
 from .forms import BatchPassForm, CommitteeVoteForm, DecisionForm, OfflineForm, OriginalsForm, QueueFilter
@@ -132,6 +132,10 @@ def _review_page(request, application, *, status=200, opinion="", reveal=False, 
             "vote_rule": VoteRule.of(application.committee),
             "applicant_label": applicant_label(application),
             "intake": any(step.method == "window_accept" for step in steps),
+            # The window in scope prints the file's cover sheet (certificates: the document job).
+            "window_desk": any(
+                m.role == Role.WINDOW_STAFF and covers(m, application.unit) for m in reviewer_memberships(request.user)
+            ),
         },
         status=status,
     )

@@ -382,10 +382,12 @@ WINDOW_ONLY = {"anonymous": 302, **dict.fromkeys(ROLES[1:], 404), "window_staff"
 
 @pytest.mark.parametrize("role", ROLES)
 def test_window_desk_pages_as_every_role(as_role, role):
+    accepted = at(State.BUREAU_APPROVAL, "initial_recognition")
     client = as_role(role)
     for url in [
         reverse("certificates:print_queue_export", args=["print"]),
         reverse("certificates:print_queue_export", args=["handover"]),
+        reverse("certificates:cover", args=[accepted.pk]),
     ]:
         response = client.get(url)
         assert response.status_code == WINDOW_ONLY[role], (url, role, response.status_code)
