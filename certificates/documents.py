@@ -244,6 +244,40 @@ def render_receipt(job: DocumentJob, progress) -> Rendered:
     return Rendered(html_to_pdf(html, "document.css"), f"受理凭证-{application.acceptance_number}.pdf", ".pdf", PDF)
 
 
+def render_cover(job: DocumentJob, progress) -> Rendered:
+    """档案封面: the sheet on the front of the paper file the window took in, with the acceptance
+    number large and as a QR code (its ASCII form, what a desk scanner types into the queue's
+    search to open the file), who and what the file is, and what it holds (the filed materials,
+    each marked where the clerk checked the original)."""
+    application = _application(job)
+    if not application.acceptance_number:
+        # Imported here because services.py imports this module (RENDERERS) to run jobs.
+        from .services import CertificateRefused
+
+        raise CertificateRefused(gettext("该申报尚未受理，没有档案封面。"))
+    verified = set(
+        OriginalChecked.objects.filter(
+            application=application, acceptance_number=application.acceptance_number
+        ).values_list("name", flat=True)
+    )
+    materials = [(name, name in verified) for name in filed_material_names(application.filed_content)]
+    number = ascii_form(application.acceptance_number)
+    with translation.override("zh-hans"):
+        html = render_to_string(
+            "certificates/pdf/cover.html",
+            {
+                "a": application,
+                "accepted_at": timezone.localtime(application.accepted_at) if application.accepted_at else None,
+                "materials": materials,
+                "qr": qr_data_uri(number),
+                "ascii_number": number,
+                "window": application.acceptance_window,
+                "portal_name": settings.PORTAL_NAME,
+            },
+        )
+    return Rendered(html_to_pdf(html, "cover.css"), f"档案封面-{application.acceptance_number}.pdf", ".pdf", PDF)
+
+
 def _sections(content: dict) -> list[dict]:
     """The filed content as sections for the form: a table of facts, rows, or a text."""
     coded = is_coded(content)
@@ -391,4 +425,5 @@ RENDERERS = {
     DocumentKind.FORM: render_form,
     DocumentKind.ROSTER: render_roster,
     DocumentKind.COMMISSION: render_commission,
+    DocumentKind.COVER: render_cover,
 }

@@ -4,11 +4,17 @@ that find it agree without one importing the other."""
 import hashlib
 import json
 
+from applications.acceptance import ascii_form
 from applications.models import Application, State
 
 
 def receipt_key(application_id: int) -> str:
     return f"receipt:{application_id}"
+
+
+def cover_key(application: Application) -> str:
+    """The file's cover sheet for its acceptance number: a new number (a new intake) is a new cover."""
+    return f"cover:{application.pk}:{ascii_form(application.acceptance_number)}"
 
 
 def certificate_key(application_id: int) -> str:

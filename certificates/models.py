@@ -112,6 +112,7 @@ class DocumentKind(models.TextChoices):
     ROSTER = "roster", _("花名册")
     COMMISSION = "commission", _("评审委托函")
     PRINT_BATCH = "print_batch", _("证书批量打印")
+    COVER = "cover", _("档案封面")
 
 
 class JobStatus(models.TextChoices):

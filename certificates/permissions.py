@@ -2,7 +2,8 @@
 
 Certificates: the holder, window staff and bureau approvers whose region covers the applicant's
 unit, and admins. Application documents (receipt, form): whoever may see the application.
-Department documents: that department's reviewers. A print batch: the staff of its window."""
+Department documents: that department's reviewers. A print batch: the staff of its window. A
+file's cover sheet (档案封面): the window staff whose region covers the unit."""
 
 from applications.permissions import can_view_application
 from portal.organizations.models import Role
@@ -39,6 +40,11 @@ def can_view_certificate(user, certificate) -> bool:
     return is_certificate_staff(user, certificate.application)
 
 
+def can_print_cover(user, application) -> bool:
+    """The cover sheet goes on the paper file the window took in: its staff in scope, once accepted."""
+    return bool(application.acceptance_number) and print_membership(user, application) is not None
+
+
 def can_manage_certificate(user, certificate) -> bool:
     """Print, record the hand-over, re-run its job: window staff in scope (and admins)."""
     return user.is_authenticated and (is_admin(user) or print_membership(user, certificate.application) is not None)
@@ -64,6 +70,8 @@ def can_view_job(user, job: DocumentJob) -> bool:
         return can_view_application(user, job.application)
     if job.kind in (DocumentKind.ROSTER, DocumentKind.COMMISSION):
         return any(m.organization_id == job.organization_id for m in department_memberships(user))
+    if job.kind == DocumentKind.COVER:
+        return print_membership(user, job.application) is not None
     if job.kind == DocumentKind.PRINT_BATCH:
         return any(m.organization_id == job.organization_id for m in window_memberships(user))
     return False

@@ -12,7 +12,7 @@ from portal.organizations.models import Role
 from portal.organizations.permissions import is_admin
 from portal.organizations.scope import reviewer_memberships, scope_q
 
-from .jobkeys import certificate_key, form_key, receipt_key
+from .jobkeys import certificate_key, cover_key, form_key, receipt_key
 from .models import Certificate, DocumentJob, DocumentKind, Handover, PrintLog
 from .permissions import CERTIFICATE_STAFF_ROLES, can_view_certificate, can_view_job
 
@@ -146,6 +146,13 @@ def application_documents(application: Application) -> dict:
 def receipt_job_of(application: Application) -> DocumentJob | None:
     """The acceptance receipt's job if anyone asked for it (acceptance does), else None."""
     return DocumentJob.objects.filter(key=receipt_key(application.pk)).first()
+
+
+def cover_job_of(application: Application) -> DocumentJob | None:
+    """The cover sheet's job for the current acceptance number, if the window asked for it."""
+    if not application.acceptance_number:
+        return None
+    return DocumentJob.objects.filter(key=cover_key(application)).first()
 
 
 def form_job_of(application: Application) -> DocumentJob | None:

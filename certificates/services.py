@@ -27,7 +27,7 @@ from portal.notifications.services import in_site_language, notify
 from portal.organizations.models import Organization, OrgKind
 from portal.organizations.permissions import is_admin
 
-from .jobkeys import certificate_key, form_key, receipt_key
+from .jobkeys import certificate_key, cover_key, form_key, receipt_key
 from .models import (
     Certificate,
     CertificateCounter,
@@ -39,7 +39,13 @@ from .models import (
     PrintLog,
     stuck_q,
 )
-from .permissions import can_manage_certificate, can_retry_job, department_memberships, print_membership
+from .permissions import (
+    can_manage_certificate,
+    can_print_cover,
+    can_retry_job,
+    department_memberships,
+    print_membership,
+)
 
 logger = logging.getLogger("portal.certificates")
 
@@ -640,6 +646,21 @@ def receipt_job_request(*, application: Application) -> DocumentJob:
     with transaction.atomic():
         job, created = _ensure_job(
             key=receipt_key(application.pk), kind=DocumentKind.RECEIPT, application_id=application.pk
+        )
+        if created:
+            _enqueue(job)
+    return job
+
+
+def cover_job_request(*, application_id: int, user) -> DocumentJob:
+    """The cover sheet (档案封面) of an accepted file, for its acceptance number: one job per
+    number, made when the window first asks and queued after commit."""
+    application = Application.objects.select_related("unit", "unit__region").filter(pk=application_id).first()
+    if application is None or not can_print_cover(user, application):
+        raise PermissionDenied
+    with transaction.atomic():
+        job, created = _ensure_job(
+            key=cover_key(application), kind=DocumentKind.COVER, application=application, requested_by=user
         )
         if created:
             _enqueue(job)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("verify/", views.verify, name="verify"),
     path("verify/c/<str:token>/", views.verify_token, name="verify_token"),
     path("certificates/print/", views.print_queue, name="print_queue"),
+    path("certificates/print/export/<slug:which>/", views.print_queue_export, name="print_queue_export"),
     path("certificates/issue/<int:application_pk>/", views.issue_now, name="issue_now"),
     path("certificates/<int:pk>/", views.certificate_detail, name="detail"),
     path("certificates/<int:pk>/pdf/", views.certificate_pdf, name="pdf"),
@@ -19,5 +20,6 @@ urlpatterns = [
     path("documents/<int:pk>/retry/", views.job_retry, name="job_retry"),
     path("documents/application/<int:pk>/receipt/", views.application_receipt, name="receipt"),
     path("documents/application/<int:pk>/form/", views.application_form, name="form"),
+    path("documents/application/<int:pk>/cover/", views.application_cover, name="cover"),
     path("documents/department/", views.department_documents, name="department_documents"),
 ]

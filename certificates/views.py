@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,14 +17,16 @@ from applications.selectors import application_for
 from portal.audit.models import AuditAction
 from portal.audit.services import record_access
 from portal.catalog.models import Committee
+from portal.core.spreadsheets import xlsx_response
 from portal.organizations.models import Organization, OrgKind
 from portal.organizations.permissions import is_admin
 
-from . import ratelimit, selectors, services
+from . import exports, ratelimit, selectors, services
 from .forms import DepartmentDocumentForm, HandoverForm, VerifyForm
 from .models import DocumentKind, JobStatus
 from .permissions import (
     can_manage_certificate,
+    can_print_cover,
     can_see_document_jobs,
     department_memberships,
     window_memberships,
@@ -111,6 +114,16 @@ def print_queue(request):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+def print_queue_export(request, which):
+    """One of the print page's two lists, as xlsx."""
+    if not window_memberships(request.user) or which not in exports.LISTS:
+        raise Http404
+    title = str(exports.LISTS[which][0])
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx_response(title, exports.headers(), exports.rows(request.user, which), filename=f"{title}-{stamp}.xlsx")
 
 
 @login_required
@@ -289,6 +302,29 @@ def application_receipt(request, pk):
         job = services.receipt_job_request(application=application)
     except ValidationError as error:
         raise Http404 from error
+    return redirect("certificates:job", pk=job.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_cover(request, pk):
+    """档案封面 of an accepted file, for the window in scope: GET shows the finished PDF (or the
+    job's page, or the button when nobody asked yet); POST asks for it and opens it when ready."""
+    application = application_for(request.user, pk)
+    if not can_print_cover(request.user, application):
+        raise Http404
+    if request.method == "GET":
+        job = selectors.cover_job_of(application)
+        if job is None:
+            return _document_request_page(request, application, title=_("档案封面"), action_url=request.path)
+    else:
+        try:
+            job = services.cover_job_request(application_id=application.pk, user=request.user)
+        except PermissionDenied as error:
+            raise Http404 from error
+        job.refresh_from_db()
+    if job.status == JobStatus.DONE:
+        return redirect("certificates:job_download", pk=job.pk)
     return redirect("certificates:job", pk=job.pk)
 
 

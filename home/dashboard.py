@@ -119,6 +119,7 @@ def _office(user, membership):
     return {
         "committees": offices.office_committees(user).order_by("grade", "id"),
         "sessions": offices.sessions_of(user).order_by("-year", "-id")[:5],
+        "statistics": can_see_statistics(user),
     }
 
 

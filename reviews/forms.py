@@ -28,6 +28,12 @@ class QueueFilter(forms.Form):
         help_text=gettext_lazy("姓名、身份证号（或后几位）、手机号、受理号或单位名称；扫码枪扫受理号直接打开"),
         widget=forms.TextInput(attrs={"type": "search", "autofocus": True, "autocomplete": "off"}),
     )
+    unit = forms.CharField(
+        label=gettext_lazy("单位"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy("单位名称的一部分，或统一社会信用代码"),
+    )
     item = forms.ModelChoiceField(label=gettext_lazy("事项"), queryset=Item.objects.all(), required=False)
     series = forms.ModelChoiceField(label=gettext_lazy("系列"), queryset=Series.objects.all(), required=False)
     state = forms.ChoiceField(label=gettext_lazy("状态"), choices=[("", "---------"), *State.choices], required=False)

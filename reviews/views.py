@@ -3,7 +3,6 @@ applicant's timeline. Every page is scoped: outside a reviewer's scope an applic
 
 import shutil
 import subprocess
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,9 +25,10 @@ from portal.audit.services import record_access
 from portal.catalog.models import Item
 from portal.core.forms import add_validation_errors
 from portal.core.pagination import uncounted_page
+from portal.core.spreadsheets import xlsx_response
 from portal.organizations.models import Role
 from portal.organizations.permissions import is_admin
-from portal.organizations.scope import reviewer_memberships
+from portal.organizations.scope import covers, reviewer_memberships
 
 from . import exports, selectors, services
 from .forms import BatchPassForm, CommitteeVoteForm, DecisionForm, OfflineForm, OriginalsForm, QueueFilter
@@ -53,6 +53,7 @@ def _filtered_queue(request, filters):
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
         search=filters.get("q", ""),
+        unit=filters.get("unit", ""),
         longest_waiting=filters.get("sort") == "waiting",
     )
 
@@ -78,13 +79,11 @@ def queue_export(request):
     _reviewer_or_404(request.user)
     form = QueueFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    content = exports.queue_xlsx(
+    rows = exports.queue_rows(
         _filtered_queue(request, filters), full_personal_data=exports.sees_personal_data(request.user)
     )
-    response = HttpResponse(content, content_type=exports.XLSX)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'审核列表-{stamp}.xlsx')}"
-    return response
+    return xlsx_response(_("审核列表"), exports.queue_headers(), rows, filename=f"{_('审核列表')}-{stamp}.xlsx")
 
 
 @login_required
@@ -133,6 +132,10 @@ def _review_page(request, application, *, status=200, opinion="", reveal=False, 
             "vote_rule": VoteRule.of(application.committee),
             "applicant_label": applicant_label(application),
             "intake": any(step.method == "window_accept" for step in steps),
+            # The window in scope prints the file's cover sheet (certificates: the document job).
+            "window_desk": any(
+                m.role == Role.WINDOW_STAFF and covers(m, application.unit) for m in reviewer_memberships(request.user)
+            ),
         },
         status=status,
     )

@@ -1,5 +1,6 @@
 """The dashboard's figures, each one aggregate query (GROUP BY in the database) over the
-applications, audit records and certificates the reviewer's queue covers (portal.organizations.scope).
+applications, audit records and certificates the reader covers (stats/scope.py: the reviewer's
+queue scope, or a committee office's committees).
 
 No query reads rows into Python: what comes back is one row per group (stage, item, unit, month…),
 and the number of queries does not grow with the number of applications."""
@@ -20,18 +21,14 @@ from applications.models import Application, State
 from applications.workflow.records import Action, ReviewRecord
 from applications.workflow.states import REVIEW_STATE_VALUES
 from certificates.models import Certificate
-from portal.organizations.models import Role
-from portal.organizations.scope import scope_q
 from reviews.models import NoticeResult, UnitNotice
 from reviews.reminders import NOT_OVERDUE_STATES
 
 from .calendar import ensure_calendar
 from .models import WorkdayNumber
 from .percentiles import grouped_percentiles
+from .scope import stats_q
 
-# The bureau (and its committee office) and the supervising departments: the offices that
-# report on their region's or units' applications.
-STATS_ROLES = (Role.BUREAU_APPROVER, Role.DEPT_REVIEWER)
 # A unit list this long is for the export; the page shows the busiest ones.
 TOP_UNITS = 30
 PASS, RETURN, FAIL = "pass", "return", "fail"
@@ -64,11 +61,11 @@ class Table:
 
 
 def can_see_statistics(user) -> bool:
-    return scope_q(user, roles=STATS_ROLES) is not None
+    return stats_q(user) is not None
 
 
 def _applications(user, period: Period):
-    query = scope_q(user, roles=STATS_ROLES)
+    query = stats_q(user)
     if query is None:
         return Application.objects.none()
     return Application.objects.filter(
@@ -80,7 +77,7 @@ def _applications(user, period: Period):
 
 
 def _records(user, period: Period):
-    query = scope_q(user, roles=STATS_ROLES, unit_field="application__unit")
+    query = stats_q(user, prefix="application__")
     if query is None:
         return ReviewRecord.objects.none()
     return (
@@ -129,7 +126,7 @@ def count_by(user, period: Period, key: str, *, limit: int | None = TOP_UNITS) -
 def monthly_trend(user, period: Period) -> Table:
     """Per month: applications submitted, accepted by the window and decided (approved or failed)."""
     applications = _applications(user, period)
-    query = scope_q(user, roles=STATS_ROLES)
+    query = stats_q(user)
     in_scope = Application.objects.filter(query).order_by() if query is not None else Application.objects.none()
     months: dict = {}
 
@@ -214,7 +211,7 @@ def overdue_by_stage(user, *, now=None) -> Table:
     now = now or timezone.now()
     today = timezone.localdate(now)
     limit = settings.NOTIFY_STAGE_OVERDUE_WORKING_DAYS
-    query = scope_q(user, roles=STATS_ROLES)
+    query = stats_q(user)
     if query is None:
         return Table("overdue", _("当前超期"), [_("环节"), _("在办"), _("超期")])
     entered = (
@@ -340,7 +337,7 @@ def outcomes_by_unit(user, period: Period, *, limit: int | None = TOP_UNITS) -> 
 
 
 def certificates_by_month(user, period: Period) -> Table:
-    query = scope_q(user, roles=STATS_ROLES, unit_field="application__unit")
+    query = stats_q(user, prefix="application__")
     rows = []
     if query is not None:
         found = (

@@ -1,5 +1,6 @@
-"""The statistics dashboard and its tables' exports. Scoped as the reviewer's queue is; anyone
-without a bureau or department membership gets a 404, as for any page that is not theirs."""
+"""The statistics dashboard and its tables' exports. Scoped as the reviewer's queue is, and for
+a committee office to its committees (stats/scope.py); anyone without a bureau, department or
+committee-office membership gets a 404, as for any page that is not theirs."""
 
 from urllib.parse import quote
 

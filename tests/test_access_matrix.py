@@ -355,9 +355,9 @@ def test_second_factor_pages_only_for_staff(as_role, role):
             assert response.status_code == 200, name
 
 
-# Statistics: the bureau (with its committee office) and the supervising departments, each for
-# the units its queue covers; everyone else gets a 404, the anonymous visitor the login page.
-STATISTICS = {"bureau_approver": 200, "dept_reviewer": 200, "anonymous": 302}
+# Statistics: the bureau, the supervising departments and the committee offices, each for
+# the units its queue covers (an office: its committees); everyone else gets a 404, the anonymous visitor the login page.
+STATISTICS = {"bureau_approver": 200, "dept_reviewer": 200, "committee_office": 200, "anonymous": 302}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -373,3 +373,24 @@ def test_statistics_pages_as_every_role(as_role, role):
         assert response.status_code == STATISTICS.get(role, 404), (url, role, response.status_code)
         if role == "anonymous":
             assert reverse("accounts:login") in response.url
+
+
+# The window's desk (issue 15): lists and actions only the window staff have; everyone else gets
+# a 404 (nothing tells them the page exists), the anonymous visitor the login page.
+WINDOW_ONLY = {"anonymous": 302, **dict.fromkeys(ROLES[1:], 404), "window_staff": 200}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_window_desk_pages_as_every_role(as_role, role):
+    accepted = at(State.BUREAU_APPROVAL, "initial_recognition")
+    client = as_role(role)
+    for url in [
+        reverse("certificates:print_queue_export", args=["print"]),
+        reverse("certificates:print_queue_export", args=["handover"]),
+        reverse("certificates:cover", args=[accepted.pk]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == WINDOW_ONLY[role], (url, role, response.status_code)
+        if role == "anonymous":
+            assert reverse("accounts:login") in response.url
+    assert client.get(reverse("certificates:print_queue_export", args=["other"])).status_code in (302, 404)

@@ -238,7 +238,7 @@ def _export_rows(client, **params):
     response = client.get(reverse("reviews:queue_export"), {"scope": "all", **params})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
