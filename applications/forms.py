@@ -17,7 +17,29 @@ from .materials import photo_check
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class DatedForm(forms.ModelForm):
+class BlankRowMixin:
+    """A repeating row added by mistake and left empty is ignored, not an error: the formset marks
+    it `blank_row` (nothing typed in it; check boxes and pre-chosen defaults do not count) and
+    then it counts as unchanged, so Django skips its validation and never saves it."""
+
+    blank_row = False
+
+    def has_changed(self):
+        return False if self.blank_row else super().has_changed()
+
+    def typed_anything(self) -> bool:
+        for name, field in self.fields.items():
+            if name in ("DELETE", "id") or isinstance(field, forms.BooleanField | forms.NullBooleanField):
+                continue
+            value = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            values = value if isinstance(value, list | tuple) else [value]
+            initial = self.get_initial_for_field(field, name)
+            if any(v not in (None, "") and str(v).strip() and str(v) != str(initial or "") for v in values):
+                return True
+        return False
+
+
+class DatedForm(BlankRowMixin, forms.ModelForm):
     """Dates use the browser's date picker and may not lie in the future or before birth."""
 
     date_fields: tuple[str, ...] = ()
@@ -277,7 +299,7 @@ class YearMixin:
         return year
 
 
-class TrainingForm(YearMixin, forms.ModelForm):
+class TrainingForm(BlankRowMixin, YearMixin, forms.ModelForm):
     MAX_HOURS_PER_YEAR = 1000
 
     class Meta:
@@ -301,7 +323,7 @@ class TrainingForm(YearMixin, forms.ModelForm):
         return cleaned
 
 
-class AssessmentForm(YearMixin, forms.ModelForm):
+class AssessmentForm(BlankRowMixin, YearMixin, forms.ModelForm):
     class Meta:
         model = m.Assessment
         fields = ["year", "result"]
@@ -373,6 +395,13 @@ class RowsFormSet(BaseModelFormSet):
 
     def get_form_kwargs(self, index):
         return {"application": self.application, "applicant": self.application.applicant}
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if self.is_bound and i >= self.initial_form_count() and not form.typed_anything():
+            form.empty_permitted = True
+            form.blank_row = True
+        return form
 
     @property
     def empty_form(self):

@@ -26,6 +26,7 @@ from portal.catalog.models import (
 )
 from portal.organizations.models import Organization
 
+from .draft_inputs import DraftInput  # noqa: F401  (registered with the app's models)
 from .workflow.permissions import can_act_now, can_record_offline, is_applicant
 from .workflow.records import AcceptanceCounter, Action, ReviewRecord
 from .workflow.states import (

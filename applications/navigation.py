@@ -49,3 +49,15 @@ def nav_links(application, *, missing_keys=frozenset()) -> list[NavLink]:
     )
     links.append(NavLink("checklist", _("完整性检查与提交"), reverse("applications:checklist", args=[application.pk])))
     return links
+
+
+def next_to_do(application, *, after: str, missing_keys) -> str:
+    """Where 保存并继续 goes: the first incomplete section (or materials) after `after` in page
+    order, then from the top; the checklist when nothing is missing."""
+    links = nav_links(application, missing_keys=missing_keys)[:-1]  # without the checklist
+    keys = [link.key for link in links]
+    start = keys.index(after) + 1 if after in keys else 0
+    for link in links[start:] + links[:start]:
+        if link.missing and link.key != after:
+            return link.url
+    return reverse("applications:checklist", args=[application.pk])

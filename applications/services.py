@@ -23,7 +23,7 @@ from portal.organizations.scope import region_chain
 from portal.organizations.selectors import applicant_unit
 
 from . import eligibility
-from .forms import CurrentTitleForm
+from .forms import CurrentTitleForm, StatementForm
 from .held_uploads import release
 from .materials import material_slots, sniff
 from .models import (
@@ -272,10 +272,18 @@ def completeness(application: Application) -> list[Missing]:
         if section.kind == "rows" and section.min_rows:
             if section.rows(application).count() < section.min_rows:
                 add(key, _("请至少填写%(n)d条%(label)s。") % {"n": section.min_rows, "label": section.label})
-    kinds = set(Statement.objects.filter(application=application).values_list("kind", flat=True))
+    # Autosave keeps a statement as typed, however short: complete only at the page's minimum.
+    texts = dict(Statement.objects.filter(application=application).values_list("kind", "text"))
     for key, kind in STATEMENT_KINDS.items():
-        if kind not in kinds:
+        text = texts.get(kind, "").strip()
+        if not text:
             add(key, _("请填写%(label)s。") % {"label": SECTIONS[key].label})
+        elif len(text) < StatementForm.MIN_LENGTH:
+            add(
+                key,
+                _("%(label)s过短：不少于%(n)d字，当前%(c)d字。")
+                % {"label": SECTIONS[key].label, "n": StatementForm.MIN_LENGTH, "c": len(text)},
+            )
     if not Commitment.objects.filter(application=application).exists():
         add("commitment", _("请阅读并确认诚信承诺书。"))
     materials_url = reverse("applications:materials", args=[application.pk])

@@ -12,13 +12,13 @@ from portal.audit.models import AuditAction
 from portal.audit.services import record_access
 from portal.core.forms import add_validation_errors
 
-from . import eligibility
+from . import autosave, eligibility
 from . import services as filing
 from .filed_copy import filed_copy_zip
 from .forms import CommitmentForm, CurrentTitleForm, ProfileForm, StatementForm
 from .forms_start import StartForm
 from .models import Commitment, CurrentTitle, Profile, Statement
-from .navigation import nav_links
+from .navigation import nav_links, next_to_do
 from .permissions import can_edit_application
 from .sections import COMMITMENT_TEXT, COMMITMENT_VERSION, SECTIONS, STATEMENT_KINDS
 from .selectors import application_for, applications_of
@@ -66,6 +66,10 @@ def _page(request, application, current, template, context, status=200):
     return render(request, template, context, status=status)
 
 
+# The filing pages' frame (section menu, head), for the filing views kept in other modules.
+application_page = _page
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def section(request, pk, key):
@@ -86,8 +90,22 @@ def section(request, pk, key):
 
 
 def _saved(request, application, spec):
+    autosave.draft_input_drop(application=application, section=spec.key)
     messages.success(request, _("“%(label)s”已保存。") % {"label": spec.label})
+    if request.POST.get("action") == "next":
+        # 保存并继续: the next section still incomplete, not merely the next one in order.
+        missing = {m.key for m in filing.completeness(application)}
+        return redirect(next_to_do(application, after=spec.key, missing_keys=missing))
     return redirect("applications:section", pk=application.pk, key=spec.key)
+
+
+def _restored(application, spec, context):
+    """On a GET: what autosave kept of this page's unsaved input (shown back, unvalidated)."""
+    draft = autosave.draft_input_for(application, spec.key)
+    if draft is None:
+        return None
+    context["restored_at"] = draft.saved_at
+    return autosave.as_querydict(draft.data)
 
 
 def _profile_section(request, application, spec):
@@ -102,8 +120,10 @@ def _profile_section(request, application, spec):
         )
     # A GET shows an empty form for a person without a profile yet; the first save creates it.
     profile = Profile.objects.filter(user=application.applicant).first() or Profile(user=application.applicant)
+    extra = {}
+    data = request.POST if request.method == "POST" else _restored(application, spec, extra)
     form = ProfileForm(
-        request.POST or None,
+        data or None,
         request.FILES or None,
         instance=profile,
         applicant=application.applicant,
@@ -119,17 +139,20 @@ def _profile_section(request, application, spec):
         application,
         spec.key,
         "applications/section_profile.html",
-        {"form": form, "spec": spec, "profile": profile},
+        {"form": form, "spec": spec, "profile": profile, **extra},
     )
 
 
 def _current_title_section(request, application, spec):
     instance = CurrentTitle.objects.filter(application=application).first() or CurrentTitle(application=application)
-    form = CurrentTitleForm(request.POST or None, instance=instance, applicant=application.applicant)
+    extra = {}
+    data = request.POST if request.method == "POST" else _restored(application, spec, extra)
+    form = CurrentTitleForm(data or None, instance=instance, applicant=application.applicant)
     if request.method == "POST" and form.is_valid():
         filing.current_title_save(application=application, user=request.user, form=form)
         return _saved(request, application, spec)
-    return _page(request, application, spec.key, "applications/section_form.html", {"form": form, "spec": spec})
+    context = {"form": form, "spec": spec, **extra}
+    return _page(request, application, spec.key, "applications/section_form.html", context)
 
 
 def _statement_section(request, application, spec):
@@ -161,8 +184,10 @@ def _rows_section(request, application, spec):
     queryset = spec.rows(application)
     action = request.POST.get("action", "save")
     if request.method != "POST":
-        formset = FormSet(queryset=queryset, application=application, prefix=spec.key)
-        return _rows_page(request, application, spec, formset, show_errors=False)
+        extra = {}
+        restored = _restored(application, spec, extra)
+        formset = FormSet(restored, queryset=queryset, application=application, prefix=spec.key)
+        return _rows_page(request, application, spec, formset, show_errors=False, **extra)
     data = request.POST.copy()
     posted = FormSet.posted_rows(data, prefix=spec.key)
     if posted is not None and posted > FormSet.absolute_max:
@@ -210,9 +235,15 @@ def _rows_changed(request, application, spec):
     return redirect("applications:section", pk=application.pk, key=spec.key)
 
 
-def _rows_page(request, application, spec, formset, *, show_errors, status=200, refused=""):
+def _rows_page(request, application, spec, formset, *, show_errors, status=200, refused="", restored_at=None):
     template = "applications/partials/rows_form.html" if request.htmx else "applications/section_rows.html"
-    context = {"formset": formset, "spec": spec, "show_errors": show_errors, "refused": refused}
+    context = {
+        "formset": formset,
+        "spec": spec,
+        "show_errors": show_errors,
+        "refused": refused,
+        "restored_at": restored_at,
+    }
     if request.htmx:
         return render(request, template, {**context, "application": application, "editable": True}, status=status)
     return _page(request, application, spec.key, template, context, status)

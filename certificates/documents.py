@@ -33,6 +33,7 @@ from applications.snapshot_display import MATERIAL_LABELS, display_content, file
 from portal.catalog.models import ObtainedBy
 from portal.core.spreadsheets import neutralised_row
 from reviews.models import OriginalChecked
+from reviews.selectors import unit_recommendation
 
 from .models import Certificate, DocumentJob, DocumentKind
 from .selectors import commission_applications, department_applications
@@ -329,6 +330,8 @@ def render_form(job: DocumentJob, progress) -> Rendered:
                 "a": application,
                 "preview": not final,
                 "sections": _sections(application.filed_content or {}),
+                # Written by the unit's HR officer at its review (基层单位意见), not a scanned form.
+                "recommendation": unit_recommendation(application),
                 "generated_at": timezone.localtime(),
                 "portal_name": settings.PORTAL_NAME,
             },

@@ -17,6 +17,7 @@ from portal.catalog.loader import CITY_BUREAU, CITY_WINDOW
 from portal.catalog.models import ApplicationWindow, Committee, Item, Level, Series, TitleName
 from portal.core.identity import with_check_digit, with_credit_check
 from portal.organizations.models import Membership, Organization, OrgKind, OrgStatus, Region, Role
+from reviews import services as review_services
 from reviews.models import CommitteeOffice, Expert, Rubric, RubricCategory
 
 DEMO_PASSWORD = "Zhicheng@2026"
@@ -220,8 +221,18 @@ DEMO_FILES = [
     ("陈晓", "53010219900214302", "13800000011", "mobile_confirmation", ["unit_recommend"]),
     ("周敏", "53010219930521402", "13800000012", "initial_recognition", ["unit_recommend"]),
     ("吴磊", "53010219911103301", "13800000013", "initial_recognition", ["unit_recommend", "window_accept"]),
+    # Returned by the unit with two sections marked to change (the applicant's pages show them).
+    ("郑洁", "53010219920817402", "13800000014", "initial_recognition", ["return_for_changes"]),
 ]
-STEP_ROLE = {"unit_recommend": Role.UNIT_HR, "window_accept": Role.WINDOW_STAFF}
+STEP_ROLE = {"unit_recommend": Role.UNIT_HR, "window_accept": Role.WINDOW_STAFF, "return_for_changes": Role.UNIT_HR}
+DEMO_RECOMMENDATION = (
+    "经本单位职称推荐工作小组（校长、分管副校长、教研组长及教师代表共7人）集体研究，"
+    "对申报人的思想品德、业务能力和工作业绩进行了审核，同意推荐；推荐结果已在校内公示5个工作日，无异议。"
+)
+DEMO_RETURN = (
+    "专业技术工作总结过于简略，请补充近三年的教学与教研工作；学历学位请补填学信网在线验证码。",
+    ["summary", "education"],
+)
 
 
 def _demo_applications(unit) -> None:
@@ -257,6 +268,21 @@ def _demo_applications(unit) -> None:
         fill_sample_application(application)
         application, _submitted = filing.application_submit(application=application, user=person)
         for step in steps:
-            application = workflow.fire(
-                application_id=application.pk, user=reviewers[STEP_ROLE[step]], step=step, opinion="材料齐全，同意。"
-            )
+            reviewer = reviewers[STEP_ROLE[step]]
+            if step == "unit_recommend":
+                application = review_services.unit_recommend_with_text(
+                    application_id=application.pk,
+                    user=reviewer,
+                    step=step,
+                    opinion="材料齐全，同意。",
+                    recommendation=DEMO_RECOMMENDATION,
+                )
+            elif step == "return_for_changes":
+                opinion, sections = DEMO_RETURN
+                application = review_services.return_with_sections(
+                    application_id=application.pk, user=reviewer, opinion=opinion, sections=sections
+                )
+            else:
+                application = workflow.fire(
+                    application_id=application.pk, user=reviewer, step=step, opinion="材料齐全，同意。"
+                )

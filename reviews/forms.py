@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from applications.ids import parse_application_ids
 from applications.models import State
+from applications.navigation import SECTION_ORDER
 from portal.catalog.models import Item, Series, TitleName
 from portal.core.identity import parse_id_number, validate_mobile
 from portal.organizations.forms import UnitLookupField
@@ -147,19 +148,48 @@ class NoticeConcludeForm(forms.Form):
         field.label_from_instance = lambda a: f"{a.applicant.real_name}（{a.title.name}）"
 
 
+def returnable_sections() -> list[tuple[str, str]]:
+    """What a return can ask to change: every section of the filing pages, and the materials."""
+    return [*SECTION_ORDER, ("materials", gettext_lazy("申报材料"))]
+
+
 class DecisionForm(forms.Form):
-    """One review step with its opinion; an empty opinion is the service's refusal to make."""
+    """One review step with its opinion; an empty opinion is the service's refusal to make. A
+    return may name the sections to change; the unit's recommending step carries its
+    recommendation text (基层单位意见)."""
 
     step = forms.CharField(max_length=64)
     opinion = forms.CharField(required=False, strip=False)  # a TextField: no limit
     expected_state = forms.CharField(required=False, max_length=64)
+    sections = forms.MultipleChoiceField(
+        label=gettext_lazy("需修改的栏目（退回修改时勾选，申报人的栏目菜单中会标出）"),
+        choices=returnable_sections,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    recommendation = forms.CharField(
+        label=gettext_lazy("基层单位意见"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy(
+            "推荐上报时填写：推荐意见如何形成（如经单位职称推荐工作小组或领导班子集体研究）、参与人员、"
+            "公示情况及结果。随推荐一并保存，后续审核环节和申报表中可见，申报人无需再上传盖章的推荐意见表。"
+        ),
+    )
 
     def step_data(self) -> dict:
-        data = self.cleaned_data if self.is_valid() else {}
+        valid = self.is_valid()
+        data = self.cleaned_data if valid else {}
+        if not valid:
+            # A tampered section list ticks nothing; the step and opinion still count.
+            data = {k: v for k, v in self.cleaned_data.items() if k not in ("sections",)}
         return {
             "step": data.get("step", ""),
             "opinion": data.get("opinion", ""),
             "expected_state": data.get("expected_state") or None,
+            "sections": data.get("sections", []),
+            "recommendation": data.get("recommendation", ""),
         }
 
 

@@ -103,6 +103,47 @@ class CommitteeResult(models.Model):
         return f"{self.application} {self.votes_for}/{self.votes_against}/{self.abstentions}"
 
 
+class ReturnedSections(models.Model):
+    """What a return for changes (退回修改) asks the applicant to change: the sections the reviewer
+    ticked (section keys of applications/navigation.py, "materials" for the materials page) and
+    the opinion, written in the return's own transaction. The applicant's pages show the latest
+    one until the application is submitted again."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="returned_sections")
+    sections = models.JSONField(_("需修改的栏目"), default=list, blank=True)
+    opinion = models.TextField(_("退回意见"))
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    returned_at = models.DateTimeField(_("退回时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("退回修改的栏目")
+        verbose_name_plural = _("退回修改的栏目")
+        ordering = ["-returned_at", "-id"]
+
+    def __str__(self):
+        return f"{self.application_id} {self.returned_at:%Y-%m-%d %H:%M}"
+
+
+class UnitRecommendation(models.Model):
+    """The unit's recommendation (基层单位意见) its HR officer writes at the unit's review: how the
+    recommendation was formed, who took part, the notice. Written in the recommending step's own
+    transaction; later stages and the application form (PDF) show the latest one."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="unit_recommendations")
+    unit = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("单位"))
+    text = models.TextField(_("基层单位意见"))
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(_("填写时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("基层单位意见")
+        verbose_name_plural = _("基层单位意见")
+        ordering = ["-written_at", "-id"]
+
+    def __str__(self):
+        return f"{self.application_id} {self.unit} {self.written_at:%Y-%m-%d}"
+
+
 class OriginalChecked(models.Model):
     """One paper original the window clerk checked against its upload at intake (核对原件). Written
     in the acceptance's own transaction; the receipt lists as verified only these. The name is

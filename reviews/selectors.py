@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Prefetch, Q, QuerySet
 
 from applications.acceptance import number_pattern
-from applications.models import Application
+from applications.models import Application, State
 from portal.catalog.stages import stages_of
 from portal.organizations.scope import reviewer_memberships, units_q
 
@@ -131,3 +131,15 @@ def application_for_review(application_id) -> Application | None:
         .filter(pk=application_id)
         .first()
     )
+
+
+def unit_recommendation(application):
+    """The unit's latest recommendation text (基层单位意见), or None."""
+    return application.unit_recommendations.select_related("unit", "written_by").first()
+
+
+def current_return(application):
+    """While a returned application is being changed: the latest return's sections and opinion."""
+    if application.state != State.RETURNED or application.submitted_at is None:
+        return None
+    return application.returned_sections.filter(returned_at__gte=application.submitted_at).first()

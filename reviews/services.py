@@ -11,7 +11,7 @@ from applications.workflow.permissions import can_view_as_reviewer
 from applications.workflow.services import WorkflowRefused, available_steps, fire, refuse
 from portal.catalog.models import Committee
 
-from .models import CommitteeResult, OriginalChecked
+from .models import CommitteeResult, OriginalChecked, ReturnedSections, UnitRecommendation
 from .votes import VoteRule
 
 MAX_VOTES = 999
@@ -171,4 +171,48 @@ def window_intake_accept(
         opinion=opinion,
         expected_state=expected_state,
         also=record_originals,
+    )
+
+
+def return_with_sections(
+    *, application_id: int, user, opinion: str, sections: list[str], expected_state: str | None = None
+) -> Application:
+    """退回修改 with the sections the reviewer ticked, recorded in the return's transaction so the
+    applicant's pages can mark them (an empty list: the opinion alone says what to change)."""
+
+    def record_sections(application):
+        ReturnedSections.objects.create(
+            application=application, sections=list(sections), opinion=opinion.strip(), returned_by=user
+        )
+
+    return fire(
+        application_id=application_id,
+        user=user,
+        step="return_for_changes",
+        opinion=opinion,
+        expected_state=expected_state,
+        also=record_sections,
+    )
+
+
+def unit_recommend_with_text(
+    *, application_id: int, user, step: str, opinion: str, recommendation: str, expected_state: str | None = None
+) -> Application:
+    """The unit's recommending step (审核通过推荐上报, or after its notice) with the unit's
+    recommendation text (基层单位意见), stored with the step; none when left blank."""
+    text = (recommendation or "").strip()
+
+    def record_recommendation(application):
+        if text:
+            UnitRecommendation.objects.create(
+                application=application, unit=application.unit, text=text, written_by=user
+            )
+
+    return fire(
+        application_id=application_id,
+        user=user,
+        step=step,
+        opinion=opinion,
+        expected_state=expected_state,
+        also=record_recommendation,
     )

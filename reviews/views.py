@@ -36,6 +36,8 @@ from .offline import PAPER_CHECKLIST, offline_record
 from .votes import VoteRule
 
 QUEUE_PAGE_SIZE = 50
+# The unit's steps that recommend upward: they carry the unit's recommendation text.
+UNIT_RECOMMENDING_STEPS = ("unit_recommend", "notice_recommend")
 
 
 def _reviewer_or_404(user):
@@ -112,9 +114,10 @@ def batch(request):
     return redirect("reviews:queue")
 
 
-def _review_page(request, application, *, status=200, opinion="", reveal=False, vote_form=None):
+def _review_page(request, application, *, status=200, opinion="", reveal=False, vote_form=None, decision=None):
     steps = workflow.available_steps(request.user, application)
     filed = application.filed_content or {}
+    decision = decision or DecisionForm(initial={"expected_state": application.state})
     return render(
         request,
         "reviews/review_detail.html",
@@ -136,6 +139,10 @@ def _review_page(request, application, *, status=200, opinion="", reveal=False, 
             "window_desk": any(
                 m.role == Role.WINDOW_STAFF and covers(m, application.unit) for m in reviewer_memberships(request.user)
             ),
+            "decision": decision,
+            "can_return": any(step.method == "return_for_changes" for step in steps),
+            "recommends": any(step.method in UNIT_RECOMMENDING_STEPS for step in steps),
+            "recommendation": selectors.unit_recommendation(application),
         },
         status=status,
     )
@@ -204,6 +211,23 @@ def decide(request, pk):
                 opinion=opinion,
                 expected_state=decision["expected_state"],
             )
+        elif step == "return_for_changes":
+            application = services.return_with_sections(
+                application_id=application.pk,
+                user=request.user,
+                opinion=opinion,
+                sections=decision["sections"],
+                expected_state=decision["expected_state"],
+            )
+        elif step in UNIT_RECOMMENDING_STEPS:
+            application = services.unit_recommend_with_text(
+                application_id=application.pk,
+                user=request.user,
+                step=step,
+                opinion=opinion,
+                recommendation=decision["recommendation"],
+                expected_state=decision["expected_state"],
+            )
         else:
             application = workflow.fire(
                 application_id=application.pk,
@@ -214,7 +238,7 @@ def decide(request, pk):
             )
     except ValidationError:
         messages.error(request, _("请填写审核意见。"))
-        return _review_page(request, application, status=400, opinion=opinion)
+        return _review_page(request, application, status=400, opinion=opinion, decision=DecisionForm(request.POST))
     except workflow.WorkflowRefused as refusal:
         messages.error(request, refusal.message)
         return redirect("reviews:detail", pk=application.pk)

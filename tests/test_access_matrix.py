@@ -394,3 +394,29 @@ def test_window_desk_pages_as_every_role(as_role, role):
         if role == "anonymous":
             assert reverse("accounts:login") in response.url
     assert client.get(reverse("certificates:print_queue_export", args=["other"])).status_code in (302, 404)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_filing_confirmation_and_autosave_as_every_role(as_role, filed, role):
+    """The confirmation before submitting and the autosave endpoint: a filed application is no
+    one's to change (the confirmation sends back to the checklist, autosave says 409); out of scope
+    it is a 404 like a missing one."""
+    client = as_role(role)
+    expected = {"anonymous": 302, "committee_expert": 404, "committee_office": 404}.get(role, 302)
+    response = client.get(reverse("applications:confirm", args=[filed.pk]))
+    assert response.status_code == expected, (role, response.status_code)
+    response = client.post(reverse("applications:autosave", args=[filed.pk, "summary"]), {"text": "改动"})
+    expected = {"anonymous": 302, "committee_expert": 404, "committee_office": 404}.get(role, 409)
+    assert response.status_code == expected, (role, response.status_code)
+    assert response.status_code != 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_unit_message_page_only_for_its_officer_and_admin(as_role, role):
+    unit = Organization.objects.get(name="昆明市第一中学")
+    url = reverse("organizations:unit_message", args=[unit.pk])
+    client = as_role(role)
+    response = client.get(url)
+    assert response.status_code == {"unit_hr": 200, "admin": 200, "anonymous": 302}.get(role, 404)
+    response = client.post(url, {"topic": "通知", "message": "请按时提交材料。"})
+    assert response.status_code == {"unit_hr": 302, "admin": 302, "anonymous": 302}.get(role, 404)

@@ -128,6 +128,12 @@ def load_catalog() -> dict:
                         "order": material_order,
                     },
                 )
+        # Materials no longer asked of the applicant (the unit's recommendation is written by its
+        # HR officer at the unit's review): gone from the checklist; one already uploaded stays
+        # with its application, as an optional slot.
+        retired = MaterialRequirement.objects.filter(item=item, series=None, name__in=row.get("retired_materials", []))
+        retired.filter(uploads__isnull=False).update(required=False)
+        retired.filter(uploads__isnull=True).delete()
     counts["items"] = len(items["items"])
 
     yunnan, _ = Region.objects.update_or_create(parent=None, name="云南省", defaults={"code": "530000"})

@@ -302,6 +302,20 @@ _EVENTS = [
             "days_left": _("剩余天数"),
         },
     ),
+    Event(
+        "unit_message",
+        _("单位发送的信息"),
+        _("单位人员：单位人事经办人在“发送信息”中给本单位人员发信息时"),
+        "{{ unit }}：{{ topic }}",
+        "{{ name }}，您好：\n{{ message }}\n——{{ unit }}{% if sender %}（{{ sender }}）{% endif %}",
+        "",
+        {
+            "unit": _("发送信息的单位"),
+            "sender": _("发送人姓名"),
+            "topic": _("信息标题"),
+            "message": _("信息内容"),
+        },
+    ),
 ]
 
 EVENTS: dict[str, Event] = {event.key: event for event in _EVENTS}

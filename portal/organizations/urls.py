@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/reject/", views.unit_reject, name="unit_reject"),
     path("<int:pk>/edit/", views.unit_edit, name="unit_edit"),
     path("<int:pk>/staff/", views.unit_staff, name="unit_staff"),
+    path("<int:pk>/message/", views.unit_message, name="unit_message"),
     path("<int:pk>/staff/<int:user_pk>/unlock/", views.staff_unlock, name="staff_unlock"),
     path("<int:pk>/staff/<int:user_pk>/reset-password/", views.staff_reset_password, name="staff_reset_password"),
     path("<int:pk>/staff/<int:user_pk>/remove/", views.staff_remove, name="staff_remove"),

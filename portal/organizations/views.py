@@ -15,8 +15,9 @@ from portal.accounts.models import MobileCodePurpose, User
 from portal.accounts.views import send_code
 from portal.core.forms import add_validation_errors
 
-from . import permissions, selectors, services
+from . import permissions, selectors, services, unit_messages
 from .forms import UnitDetailsForm, UnitEditForm, UnitRegisterForm, UnitRejectForm
+from .forms_messages import UnitMessageForm
 from .models import Membership, Organization, OrgStatus
 
 
@@ -233,3 +234,23 @@ def unit_edit(request, pk):
     return render(
         request, "organizations/unit_edit.html", {"unit": unit, "form": form, "history": unit.name_changes.all()}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_message(request, pk):
+    """发送信息: the unit's HR officer messages the unit's staff (in-app)."""
+    unit = _managed_unit(request, pk)
+    staff = unit_messages.unit_message_recipients(unit).exclude(user=request.user)
+    form = UnitMessageForm(request.POST or None, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        sent = unit_messages.unit_message_send(
+            unit=unit,
+            user=request.user,
+            topic=form.cleaned_data["topic"],
+            message=form.cleaned_data["message"],
+            recipient_ids=[m.user_id for m in form.cleaned_data["recipients"]],
+        )
+        messages.success(request, _("信息已发送给%(n)d人。") % {"n": sent})
+        return redirect("organizations:unit_message", pk=unit.pk)
+    return render(request, "organizations/unit_message.html", {"unit": unit, "form": form})

@@ -8,6 +8,9 @@
 (function () {
   "use strict";
 
+  // Styles that fold things away (the section menu on phones) apply only when this file runs.
+  document.documentElement.classList.add("js");
+
   // <select data-autosubmit>: choosing an option submits its form (the language switcher).
   document.addEventListener("change", function (event) {
     var select = event.target.closest("select[data-autosubmit]");
@@ -39,9 +42,20 @@
     });
   });
 
-  // Submit guards, in the order they must apply: ask first, then refuse a second click.
+  // Submit guards, in the order they must apply: wait for an autosave, ask first, then refuse a
+  // second click.
   document.addEventListener("submit", function (event) {
     var form = event.target;
+    if (form.hasAttribute("data-autosave")) {
+      // One request at a time: the page's own save waits for an autosave on its way, and no
+      // autosave starts once the save is sent (two writes at once is what locked SQLite).
+      form.dataset.submitting = "1";
+      if (form.classList.contains("htmx-request")) {
+        event.preventDefault();
+        form._submitAfterAutosave = event.submitter || true;
+        return;
+      }
+    }
     // <form data-confirm="question">: the browser asks before sending.
     var question = form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) {
@@ -79,6 +93,145 @@
       });
     });
   }
+
+  // <form data-autosave hx-post=… hx-trigger="input delay:1500ms, autosave-now">: htmx posts
+  // the page as the applicant types; the status line (#autosave-status, aria-live) says
+  // 已自动保存 hh:mm. Here: what is unsaved, retrying when offline or failed (and when the
+  // browser is back online), and asking before leaving a page with unsaved changes.
+  var RETRY_LIMIT_MS = 30000;
+
+  function autosaveForms() {
+    return Array.prototype.slice.call(document.querySelectorAll("form[data-autosave]"));
+  }
+
+  function unsaved(form) {
+    return form.dataset.dirty === "1" && form.dataset.submitting !== "1";
+  }
+
+  function statusOf(form) {
+    return form.querySelector("#autosave-status") || document.getElementById("autosave-status");
+  }
+
+  function saveNow(form) {
+    if (window.htmx) window.htmx.trigger(form, "autosave-now");
+  }
+
+  function leave(form, href) {
+    form.dataset.dirty = "0";
+    window.location.href = href;
+  }
+
+  document.addEventListener("input", function (event) {
+    var form = event.target.form || event.target.closest("form");
+    if (!form || !form.hasAttribute("data-autosave") || event.target.type === "file") return;
+    form.dataset.dirty = "1";
+    form._edits = (form._edits || 0) + 1;
+  });
+
+  // 增加一条 swaps the rows form for a new one with everything typed: unsaved stays unsaved.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var old = event.detail.target;
+    if (old && old.matches && old.matches("form[data-autosave]")) window.__portalCarryDirty = unsaved(old);
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!window.__portalCarryDirty) return;
+    window.__portalCarryDirty = false;
+    autosaveForms().forEach(function (form) {
+      form.dataset.dirty = "1";
+      form._edits = (form._edits || 0) + 1;
+      saveNow(form);
+    });
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form || !form.hasAttribute || !form.hasAttribute("data-autosave")) return;
+    if (form.dataset.submitting === "1" || form.dataset.dirty !== "1") {
+      event.preventDefault(); // the save is on its way, or there is nothing new to keep
+      return;
+    }
+    form._sentEdits = form._edits || 0;
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form || !form.hasAttribute || !form.hasAttribute("data-autosave")) return;
+    var xhr = event.detail.xhr;
+    var status = xhr ? xhr.status : 0;
+    var line = statusOf(form);
+    if (form._submitAfterAutosave) {
+      var submitter = form._submitAfterAutosave;
+      form._submitAfterAutosave = null;
+      if (form.requestSubmit) form.requestSubmit(submitter === true ? undefined : submitter);
+      else form.submit();
+      return;
+    }
+    if (event.detail.successful) {
+      form._retryDelay = 0;
+      if ((form._edits || 0) === form._sentEdits) form.dataset.dirty = "0";
+      if (form._leaveTo) leave(form, form._leaveTo);
+      return;
+    }
+    if (status === 409 || status === 413 || status === 400 || status === 403 || status === 404) {
+      // Waiting will not help: say why (the answer is the status line's text) and stop.
+      if (line && xhr.responseText) line.innerHTML = xhr.responseText;
+      form._leaveTo = null;
+      return;
+    }
+    // Offline, or the server could not save just now: keep the edits and try again, backing off.
+    if (line) line.textContent = line.getAttribute("data-retry-text") || "未保存，正在重试";
+    if (form._leaveTo) {
+      var href = form._leaveTo;
+      form._leaveTo = null;
+      var question = (line && line.getAttribute("data-leave-question")) || "本页的修改尚未保存，仍要离开吗？";
+      if (window.confirm(question)) {
+        leave(form, href);
+        return;
+      }
+    }
+    form._retryDelay = Math.min((form._retryDelay || 1000) * 2, RETRY_LIMIT_MS);
+    window.clearTimeout(form._retryTimer);
+    form._retryTimer = window.setTimeout(function () {
+      if (unsaved(form)) saveNow(form);
+    }, form._retryDelay);
+  });
+
+  window.addEventListener("online", function () {
+    autosaveForms().forEach(function (form) {
+      if (unsaved(form)) saveNow(form);
+    });
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (autosaveForms().some(unsaved)) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
+  // A link in the section menu (or the page's head) while edits are unsaved: save them first
+  // and go on once saved; if they cannot be saved, ask.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href]");
+    if (!link || event.defaultPrevented || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (!link.closest(".app-nav, .app-head")) return;
+    var form = autosaveForms().filter(unsaved)[0];
+    if (!form) return;
+    event.preventDefault();
+    form._leaveTo = link.href;
+    if (!form.classList.contains("htmx-request")) saveNow(form);
+  });
+
+  // <button data-toggle-nav aria-controls="id" aria-expanded>: shows or folds the section menu
+  // (phones; on wider screens the menu is always shown and the button hidden).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-toggle-nav]");
+    if (!button) return;
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    var menu = document.getElementById(button.getAttribute("aria-controls"));
+    if (menu) menu.classList.toggle("open", open);
+  });
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () {
