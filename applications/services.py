@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -228,7 +229,7 @@ def record_rows_save(*, person, formset, shown_pks: set[int] | None = None) -> N
     """Save a section of the person's record from their own record page. New rows are taken
     into the person's open drafts that ask for the section; edited rows show there anyway."""
     # The person's row serialises saves of their record (a double click, two tabs).
-    type(person).objects.select_for_update().filter(pk=person.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=person.pk).first()
     saved = _save_record_rows(formset, person=person, shown_pks=shown_pks)
     new = [obj for _form, obj, created in saved if created]
     if not new:

@@ -190,6 +190,8 @@ def file_to_submission(person, recipe, tmp_path):
             person.click(missing.first if missing.count() else page.locator(".app-nav a").filter(has_text="完整性检查"))
         elif key == "checklist":
             expect(page.locator("#complete")).to_be_visible()
+            if has(page, "#submit-form #id_confirm"):
+                person.check("#submit-form #id_confirm")  # items that confirm the commitment at submission
             person.click(page.get_by_role("button", name="提交申报"))
             page.wait_for_load_state()
             if where(page) == "confirm":
