@@ -1,4 +1,4 @@
-"""How much work filing takes, counted in the browser (docs/FILING_EFFORT.md).
+"""How much work filing takes, counted in the browser (docs/BENCHMARKS.md, "Filing effort").
 
 Each journey goes from the login page to a submitted application the way a person would: it
 follows the section menu's "未完成" marks (or "保存并继续" where the page offers it), fills only
