@@ -364,7 +364,7 @@ def evaluate(application) -> EligibilityResult:
     cutoff = counting_date(application)
     chain = region_chain(application)
     rules = list(applicable_rules(application, chain=chain))
-    educations = list(Education.objects.filter(application_id=application.pk))
+    educations = list(Education.objects.filter(applications=application.pk))
     current = _current_title(application)
     result = EligibilityResult(qualified=True, blocking=False, counted_to=cutoff)
 
@@ -388,7 +388,7 @@ def evaluate(application) -> EligibilityResult:
     training_rules = list(applicable_training_rules(level, chain))
     if training_rules:
         profile = _profile(application.applicant_id)
-        rows = {row.year: row for row in ContinuingEducation.objects.filter(application_id=application.pk)}
+        rows = {row.year: row for row in ContinuingEducation.objects.filter(applications=application.pk)}
         for rule in training_rules:
             check = check_training(rule, years=_training_years(application, rule, profile), rows=rows)
             result.training.append(check)

@@ -292,9 +292,12 @@ class YearMixin:
 
     def check_year(self, year):
         application = self.application
-        if year > application.year:
+        if application is not None and year > application.year:
             raise ValidationError(_("年度不能晚于申报年度（%(y)d）。") % {"y": application.year})
-        if year < application.applicant.birth_date.year + 16:
+        if application is None and year > timezone.localdate().year:
+            raise ValidationError(_("年度不能晚于今年。"))
+        person = application.applicant if application is not None else self.applicant
+        if person is not None and year < person.birth_date.year + 16:
             raise ValidationError(_("年度不合理：早于您16周岁。"))
         return year
 
@@ -308,6 +311,7 @@ class TrainingForm(BlankRowMixin, YearMixin, forms.ModelForm):
 
     def __init__(self, *args, application=None, applicant=None, **kwargs):
         self.application = application
+        self.applicant = applicant
         super().__init__(*args, **kwargs)
 
     def clean_year(self):
@@ -330,11 +334,12 @@ class AssessmentForm(BlankRowMixin, YearMixin, forms.ModelForm):
 
     def __init__(self, *args, application=None, applicant=None, **kwargs):
         self.application = application
+        self.applicant = applicant
         super().__init__(*args, **kwargs)
 
     def clean_year(self):
         year = self.check_year(self.cleaned_data["year"])
-        if year < self.application.year - 5:
+        if self.application is not None and year < self.application.year - 5:
             raise ValidationError(
                 _("只需填写近5年（%(a)d—%(b)d年）的年度考核。")
                 % {"a": self.application.year - 5, "b": self.application.year - 1}
@@ -389,12 +394,46 @@ class RowsFormSet(BaseModelFormSet):
             return None
         return management.cleaned_data[TOTAL_FORM_COUNT]
 
-    def __init__(self, *args, application=None, **kwargs):
+    section = None  # the RowsSection (sections.py) the formset edits
+    works_siblings: tuple = ()  # every section of works, for the count of representative works
+
+    def __init__(self, *args, application=None, person=None, **kwargs):
+        # With `application`: the application's page, which edits the person's record and says
+        # which rows this application uses. Without: the person's own record page.
         self.application = application
+        self.person = application.applicant if application is not None else person
+        self.excluded_pks: set[int] = set()
+        self.representative_pks: set[int] = set()
+        if application is not None and application.pk:
+            offered = set(self.section.offered_rows(application).values_list("pk", flat=True))
+            self.excluded_pks = offered - set(self.section.rows(application).values_list("pk", flat=True))
+            if self.marks_works:
+                self.representative_pks = set(self.section.representative(application).values_list("pk", flat=True))
         super().__init__(*args, **kwargs)
 
+    @property
+    def marks_works(self) -> bool:
+        return bool(self.application is not None and self.section.works and self.application.item.needs_committee)
+
     def get_form_kwargs(self, index):
-        return {"application": self.application, "applicant": self.application.applicant}
+        return {"application": self.application, "applicant": self.person}
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if self.application is None:
+            return
+        pk = form.instance.pk
+        # "Not used" rather than "used": a row added on the page is used without a click.
+        form.fields["exclude"] = forms.BooleanField(
+            label=_("本次申报不使用此条"),
+            required=False,
+            initial=pk in self.excluded_pks,
+            help_text=_("仍保留在个人业务档案中。"),
+        )
+        if self.marks_works:
+            form.fields["representative"] = forms.BooleanField(
+                label=_("作为代表作"), required=False, initial=pk in self.representative_pks
+            )
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
@@ -437,8 +476,11 @@ class RowsFormSet(BaseModelFormSet):
         if any(self.errors):
             return
         kept = self.kept_forms()
-        if len(kept) < self.min_rows:
+        used = [form for form in kept if not form.cleaned_data.get("exclude")]
+        if self.application is not None and len(used) < self.min_rows:
             raise ValidationError(_("请至少填写%(n)d条。") % {"n": self.min_rows})
+        if self.marks_works:
+            self._check_representative_count(used)
         if self.unique_field:
             seen = {}
             for form in kept:
@@ -446,6 +488,26 @@ class RowsFormSet(BaseModelFormSet):
                 if value in seen:
                     form.add_error(self.unique_field, _("与第%(n)d条重复。") % {"n": seen[value] + 1})
                 seen.setdefault(value, kept.index(form))
+
+    def _check_representative_count(self, used):
+        from_here = sum(1 for form in used if form.cleaned_data.get("representative"))
+        if not from_here:
+            return
+        elsewhere = sum(
+            getattr(self.application, f"representative_{other.related_name}").count()
+            for other in self.works_siblings
+            if other.key != self.section.key
+        )
+        limit = self.application.series.representative_works_max
+        if from_here + elsewhere > limit:
+            raise ValidationError(
+                _("代表作最多%(max)d件（本栏%(here)d件，其他栏目已标记%(other)d件），请减少标记。")
+                % {"max": limit, "here": from_here, "other": elsewhere}
+            )
+
+    def content_changed(self, form) -> bool:
+        """Whether a row's content (not only its use in this application) changed."""
+        return any(name in form._meta.fields for name in form.changed_data)
 
 
 class WorkFormSet(RowsFormSet):

@@ -412,7 +412,37 @@ class CurrentTitle(models.Model):
         return self.title_name or str(_("无"))
 
 
-class Education(models.Model):
+class RecordRow(models.Model):
+    """A row of the person's record (个人业务档案): kept once per person, not per application.
+    Each application selects the rows it uses (the `applications` many-to-many of each concrete
+    model); submission freezes the selected rows into `Application.filed_content`. A unit or
+    window reviewer who checked the original sets `verified_*`; an edit clears it."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("本人")
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("核验人"),
+    )
+    verified_org = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("核验单位")
+    )
+    verified_at = models.DateTimeField(_("核验时间"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+
+class Education(RecordRow):
     class Degree(models.IntegerChoices):
         ZHONGZHUAN = 1, _("中专")
         DAZHUAN = 2, _("大专")
@@ -421,7 +451,9 @@ class Education(models.Model):
         SHUOSHI = 5, _("硕士研究生")
         BOSHI = 6, _("博士研究生")
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="educations")
+    applications = models.ManyToManyField(
+        Application, blank=True, related_name="educations", verbose_name=_("用于申报")
+    )
     degree = models.PositiveSmallIntegerField(_("学历"), choices=Degree.choices)
     academic_degree = models.CharField(_("学位"), max_length=20, blank=True)
     school = models.CharField(_("毕业院校"), max_length=100)
@@ -440,8 +472,8 @@ class Education(models.Model):
         return f"{self.school} {self.get_degree_display()}"
 
 
-class StudyHistory(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="studies")
+class StudyHistory(RecordRow):
+    applications = models.ManyToManyField(Application, blank=True, related_name="studies", verbose_name=_("用于申报"))
     start_date = models.DateField(_("开始时间"))
     end_date = models.DateField(_("结束时间"))
     school = models.CharField(_("学校"), max_length=100)
@@ -456,8 +488,8 @@ class StudyHistory(models.Model):
         return self.school
 
 
-class WorkHistory(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="jobs")
+class WorkHistory(RecordRow):
+    applications = models.ManyToManyField(Application, blank=True, related_name="jobs", verbose_name=_("用于申报"))
     start_date = models.DateField(_("开始时间"))
     end_date = models.DateField(_("结束时间"), null=True, blank=True, help_text=_("现任岗位不填"))
     employer = models.CharField(_("工作单位"), max_length=100)
@@ -496,8 +528,11 @@ class Statement(models.Model):
         return self.get_kind_display()
 
 
-class Project(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="projects")
+class Project(RecordRow):
+    applications = models.ManyToManyField(Application, blank=True, related_name="projects", verbose_name=_("用于申报"))
+    representative_in = models.ManyToManyField(
+        Application, blank=True, related_name="representative_projects", verbose_name=_("作为代表作的申报")
+    )
     name = models.CharField(_("课题/项目名称"), max_length=200)
     source = models.CharField(_("项目来源"), max_length=100, blank=True)
     role = models.CharField(_("本人角色"), max_length=50, help_text=_("如：主持、第二完成人"))
@@ -514,8 +549,11 @@ class Project(models.Model):
         return self.name
 
 
-class Patent(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="patents")
+class Patent(RecordRow):
+    applications = models.ManyToManyField(Application, blank=True, related_name="patents", verbose_name=_("用于申报"))
+    representative_in = models.ManyToManyField(
+        Application, blank=True, related_name="representative_patents", verbose_name=_("作为代表作的申报")
+    )
     name = models.CharField(_("专利名称"), max_length=200)
     number = models.CharField(_("专利号"), max_length=50)
     kind = models.CharField(_("专利类型"), max_length=20, help_text=_("发明、实用新型、外观设计"))
@@ -531,8 +569,11 @@ class Patent(models.Model):
         return self.name
 
 
-class Award(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="awards")
+class Award(RecordRow):
+    applications = models.ManyToManyField(Application, blank=True, related_name="awards", verbose_name=_("用于申报"))
+    representative_in = models.ManyToManyField(
+        Application, blank=True, related_name="representative_awards", verbose_name=_("作为代表作的申报")
+    )
     name = models.CharField(_("奖项名称"), max_length=200)
     grade = models.CharField(_("等级"), max_length=50, help_text=_("如：省部级二等奖"))
     awarded_by = models.CharField(_("授奖单位"), max_length=100)
@@ -548,8 +589,11 @@ class Award(models.Model):
         return self.name
 
 
-class Book(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="books")
+class Book(RecordRow):
+    applications = models.ManyToManyField(Application, blank=True, related_name="books", verbose_name=_("用于申报"))
+    representative_in = models.ManyToManyField(
+        Application, blank=True, related_name="representative_books", verbose_name=_("作为代表作的申报")
+    )
     title = models.CharField(_("著作名称"), max_length=200)
     publisher = models.CharField(_("出版社"), max_length=100)
     published_on = models.DateField(_("出版时间"))
@@ -566,8 +610,11 @@ class Book(models.Model):
         return self.title
 
 
-class Paper(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="papers")
+class Paper(RecordRow):
+    applications = models.ManyToManyField(Application, blank=True, related_name="papers", verbose_name=_("用于申报"))
+    representative_in = models.ManyToManyField(
+        Application, blank=True, related_name="representative_papers", verbose_name=_("作为代表作的申报")
+    )
     title = models.CharField(_("论文题目"), max_length=200)
     journal = models.CharField(_("刊物名称"), max_length=100)
     issue = models.CharField(_("期号"), max_length=50, help_text=_("如：2024年第3期"))
@@ -584,8 +631,8 @@ class Paper(models.Model):
         return self.title
 
 
-class ContinuingEducation(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="trainings")
+class ContinuingEducation(RecordRow):
+    applications = models.ManyToManyField(Application, blank=True, related_name="trainings", verbose_name=_("用于申报"))
     year = models.PositiveSmallIntegerField(_("年度"))
     total_hours = models.PositiveSmallIntegerField(_("总学时"))
     public_hours = models.PositiveSmallIntegerField(_("其中公需科目学时"))
@@ -595,20 +642,21 @@ class ContinuingEducation(models.Model):
         verbose_name = _("继续教育")
         verbose_name_plural = _("继续教育")
         ordering = ["year", "id"]
-        constraints = [models.UniqueConstraint(fields=["application", "year"], name="training_one_per_year")]
 
     def __str__(self):
         return f"{self.year}"
 
 
-class Assessment(models.Model):
+class Assessment(RecordRow):
     class Result(models.TextChoices):
         EXCELLENT = "excellent", _("优秀")
         COMPETENT = "competent", _("合格（称职）")
         BASIC = "basic", _("基本合格（基本称职）")
         INCOMPETENT = "incompetent", _("不合格（不称职）")
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assessments")
+    applications = models.ManyToManyField(
+        Application, blank=True, related_name="assessments", verbose_name=_("用于申报")
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     result = models.CharField(_("考核结果"), max_length=20, choices=Result.choices)
 
@@ -616,14 +664,13 @@ class Assessment(models.Model):
         verbose_name = _("年度考核")
         verbose_name_plural = _("年度考核")
         ordering = ["year", "id"]
-        constraints = [models.UniqueConstraint(fields=["application", "year"], name="assessment_one_per_year")]
 
     def __str__(self):
         return f"{self.year} {self.get_result_display()}"
 
 
-class Exam(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="exams")
+class Exam(RecordRow):
+    applications = models.ManyToManyField(Application, blank=True, related_name="exams", verbose_name=_("用于申报"))
     name = models.CharField(_("考试名称"), max_length=100, help_text=_("如：职称外语、计算机应用能力"))
     taken_on = models.DateField(_("考试时间"))
     score = models.CharField(_("成绩/等级"), max_length=20)

@@ -34,10 +34,12 @@ class NavLink:
     missing: bool = False
 
 
-def nav_links(application, *, missing_keys=frozenset()) -> list[NavLink]:
+def nav_links(application, *, missing_keys=frozenset(), asked=None) -> list[NavLink]:
+    """`asked`: the section keys the application's item asks for (sections.asked_keys); all if None."""
     links = [
         NavLink(key, label, reverse("applications:section", args=[application.pk, key]), key in missing_keys)
         for key, label in SECTION_ORDER
+        if asked is None or key in asked
     ]
     links.append(
         NavLink(

@@ -50,6 +50,13 @@ def pdf_bytes(text: str = "materials") -> bytes:
     return bytes(body)
 
 
+def record_row(application, model, **fields):
+    """A row of the applicant's record (个人业务档案), used by `application`."""
+    row, _created = model.objects.get_or_create(person_id=application.applicant_id, **fields)
+    row.applications.add(application)
+    return row
+
+
 def fill_sample_application(
     application, *, degree=Education.Degree.BENKE, graduated=datetime.date(2008, 7, 1), materials=True
 ):
@@ -76,23 +83,26 @@ def fill_sample_application(
             "obtained_by": "evaluation",
         },
     )
-    Education.objects.create(
-        application=application,
+    record_row(
+        application,
+        Education,
         degree=degree,
         school="云南师范大学",
         major="数学与应用数学",
         start_date=graduated.replace(year=graduated.year - 4, month=9),
         graduation_date=graduated,
     )
-    StudyHistory.objects.create(
-        application=application,
+    record_row(
+        application,
+        StudyHistory,
         start_date=datetime.date(2001, 9, 1),
         end_date=datetime.date(2004, 7, 1),
         school="昆明一中",
         stage="高中",
     )
-    WorkHistory.objects.create(
-        application=application,
+    record_row(
+        application,
+        WorkHistory,
         start_date=graduated + datetime.timedelta(days=30),
         employer="昆明市第一中学",
         post="数学教师",
@@ -101,8 +111,8 @@ def fill_sample_application(
         Statement.objects.create(application=application, kind=kind, text="认真履行教师职责，" * 30)
     year = application.year
     for y in range(year - 5, year):
-        ContinuingEducation.objects.create(application=application, year=y, total_hours=80, public_hours=30)
-        Assessment.objects.create(application=application, year=y, result="competent")
+        record_row(application, ContinuingEducation, year=y, total_hours=80, public_hours=30)
+        record_row(application, Assessment, year=y, result="competent")
     Commitment.objects.create(application=application, text_version="2026-1", text="承诺")
     if materials:
         upload_required_materials(application)

@@ -32,6 +32,10 @@ class RowsSection:
     unique_field: str | None = None
     formset_base: type = f.RowsFormSet
     kind: str = "rows"
+    # Works an evaluation may mark as its representative works (代表作).
+    works: bool = False
+    # Only rows of the last `recent_years` years before the application year are asked for.
+    recent_years: int | None = None
 
     @property
     def label(self):
@@ -41,7 +45,12 @@ class RowsSection:
         base = type(
             f"{self.model.__name__}FormSet",
             (self.formset_base,),
-            {"min_rows": max(self.min_rows, self.formset_base.min_rows), "unique_field": self.unique_field},
+            {
+                "min_rows": max(self.min_rows, self.formset_base.min_rows),
+                "unique_field": self.unique_field,
+                "section": self,
+                "works_siblings": tuple(WORKS_SECTIONS.values()),
+            },
         )
         return modelformset_factory(
             self.model,
@@ -55,7 +64,22 @@ class RowsSection:
         )
 
     def rows(self, application):
+        """The rows of the person's record this application uses (its selection)."""
         return getattr(application, self.related_name).all()
+
+    def record_rows(self, person):
+        """Every row of this section in the person's record."""
+        return self.model.objects.filter(person=person).select_related("verified_org")
+
+    def offered_rows(self, application):
+        """The record rows an application's page offers to use: all, or the recent years only."""
+        rows = self.record_rows(application.applicant_id)
+        if self.recent_years:
+            rows = rows.filter(year__gte=application.year - self.recent_years)
+        return rows
+
+    def representative(self, application):
+        return getattr(application, f"representative_{self.related_name}").all()
 
 
 @dataclass(frozen=True)
@@ -81,22 +105,44 @@ SECTIONS = {
         RowsSection("work", m.WorkHistory, f.WorkForm, "jobs", min_rows=1, max_rows=30, formset_base=f.WorkFormSet),
         PageSection("summary", "statement"),
         PageSection("main_work", "statement"),
-        RowsSection("projects", m.Project, f.ProjectForm, "projects"),
-        RowsSection("patents", m.Patent, f.PatentForm, "patents"),
-        RowsSection("awards", m.Award, f.AwardForm, "awards"),
-        RowsSection("books", m.Book, f.BookForm, "books", max_rows=30),
-        RowsSection("papers", m.Paper, f.PaperForm, "papers", max_rows=100),
+        RowsSection("projects", m.Project, f.ProjectForm, "projects", works=True),
+        RowsSection("patents", m.Patent, f.PatentForm, "patents", works=True),
+        RowsSection("awards", m.Award, f.AwardForm, "awards", works=True),
+        RowsSection("books", m.Book, f.BookForm, "books", max_rows=30, works=True),
+        RowsSection("papers", m.Paper, f.PaperForm, "papers", max_rows=100, works=True),
         # One row per year: a whole career.
         RowsSection("training", m.ContinuingEducation, f.TrainingForm, "trainings", min_rows=1, unique_field="year"),
         # Only the last five years count (AssessmentForm), one row each.
         RowsSection(
-            "assessments", m.Assessment, f.AssessmentForm, "assessments", min_rows=1, max_rows=10, unique_field="year"
+            "assessments",
+            m.Assessment,
+            f.AssessmentForm,
+            "assessments",
+            min_rows=1,
+            max_rows=10,
+            unique_field="year",
+            recent_years=5,
         ),
         RowsSection("exams", m.Exam, f.ExamForm, "exams", max_rows=20),
         PageSection("commitment", "commitment"),
     ]
 }
 assert list(SECTIONS) == [key for key, _label in SECTION_ORDER]
+
+RECORD_SECTIONS = {key: s for key, s in SECTIONS.items() if s.kind == "rows"}
+WORKS_SECTIONS = {key: s for key, s in RECORD_SECTIONS.items() if s.works}
+
+
+def asked_keys(item) -> list[str]:
+    """The sections an item asks for, in page order (catalogue data; empty means every one).
+    Keys the catalogue names that are no section are ignored."""
+    wanted = set(item.sections or [])
+    return [key for key in SECTIONS if not wanted or key in wanted]
+
+
+def commitment_at_submission(item) -> bool:
+    """Items whose sections leave out the commitment page confirm it with the submission."""
+    return "commitment" not in asked_keys(item)
 
 
 STATEMENT_KINDS = {"summary": m.Statement.Kind.SUMMARY, "main_work": m.Statement.Kind.MAIN_WORK}

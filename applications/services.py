@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -28,6 +29,7 @@ from .held_uploads import release
 from .materials import material_slots, sniff
 from .models import (
     CLOSED_STATES,
+    EDITABLE_STATES,
     Application,
     Commitment,
     CurrentTitle,
@@ -35,7 +37,15 @@ from .models import (
     Statement,
 )
 from .permissions import can_edit_application
-from .sections import COMMITMENT_TEXT, COMMITMENT_VERSION, SECTIONS, STATEMENT_KINDS
+from .sections import (
+    COMMITMENT_TEXT,
+    COMMITMENT_VERSION,
+    RECORD_SECTIONS,
+    SECTIONS,
+    STATEMENT_KINDS,
+    asked_keys,
+    commitment_at_submission,
+)
 from .snapshot_display import BASIC_PROFILE_FIELDS
 from .workflow import services as workflow
 
@@ -131,6 +141,7 @@ def application_start(
     except IntegrityError:
         raise ValidationError(_("您已有一份相同事项和职称的申报。")) from None
     Profile.objects.get_or_create(user=user)
+    take_in_record(application)
     return application
 
 
@@ -196,31 +207,86 @@ class RowsChanged(Exception):
 
 @transaction.atomic
 def rows_save(*, application: Application, user, formset, shown_pks: set[int] | None = None) -> None:
-    """Save a section's rows. With `shown_pks` (the saved rows the page showed), refuse with
-    RowsChanged when the section's rows changed since: checked under the application's lock, so
-    a double click cannot create every new row twice."""
-    _locked(application, user)
-    manager = formset.model._default_manager
+    """Save a section's rows from an application's page: the rows are the person's record (an
+    edit shows in every draft), and the page says which of them this application uses. With
+    `shown_pks` (the saved rows the page showed), refuse with RowsChanged when the section's rows
+    changed since: checked under the application's lock, so a double click cannot create every
+    new row twice."""
+    application = _locked(application, user)
+    saved = _save_record_rows(formset, person=application.applicant, shown_pks=shown_pks)
+    selection = getattr(application, formset.section.related_name)
+    works = getattr(application, f"representative_{formset.section.related_name}", None)
+    for form, obj, _created in saved:
+        excluded = bool(form.cleaned_data.get("exclude"))
+        (selection.remove if excluded else selection.add)(obj)
+        if formset.marks_works:
+            (works.add if form.cleaned_data.get("representative") and not excluded else works.remove)(obj)
+    _touch(application)
+
+
+@transaction.atomic
+def record_rows_save(*, person, formset, shown_pks: set[int] | None = None) -> None:
+    """Save a section of the person's record from their own record page. New rows are taken
+    into the person's open drafts that ask for the section; edited rows show there anyway."""
+    # The person's row serialises saves of their record (a double click, two tabs).
+    get_user_model().objects.select_for_update().filter(pk=person.pk).first()
+    saved = _save_record_rows(formset, person=person, shown_pks=shown_pks)
+    new = [obj for _form, obj, created in saved if created]
+    if not new:
+        return
+    section = formset.section
+    for application in Application.objects.filter(applicant=person, state__in=EDITABLE_STATES).select_related("item"):
+        if section.key in asked_keys(application.item):
+            getattr(application, section.related_name).add(*new)
+            _touch(application)
+
+
+def _save_record_rows(formset, *, person, shown_pks):
+    """Write a record section's formset: delete, create and change rows of `person`'s record.
+    A row whose content changed loses its verification (a reviewer checked what it said before).
+    Returns (form, row, created) for every row kept on the page."""
     if shown_pks is not None:
-        current = set(manager.filter(application=application).values_list("pk", flat=True))
+        current = set(formset.queryset.values_list("pk", flat=True))
         if current != shown_pks:
             raise RowsChanged
-    instances = formset.save(commit=False)
+    formset.save(commit=False)
     for obj in formset.deleted_objects:
         obj.delete()
-    unique = getattr(formset, "unique_field", None)
-    if unique:
-        # Rows whose year changed are written again as new rows once the old ones are gone, so that
-        # swapping two years does not trip the one-row-per-year constraint halfway through.
-        moved = [obj for obj, changed in formset.changed_objects if unique in changed]
-        manager.filter(pk__in=[obj.pk for obj in moved]).delete()
-        for obj in moved:
-            obj.pk = None
-            obj._state.adding = True
-    for obj in instances:
-        obj.application = application
-        obj.save()
-    _touch(application)
+    saved = []
+    for form in formset.kept_forms():
+        obj = form.instance
+        created = obj.pk is None
+        if created:
+            obj.person = person
+            obj.save()
+        elif formset.content_changed(form):
+            obj.verified_by = obj.verified_org = obj.verified_at = None
+            obj.save()
+        saved.append((form, obj, created))
+    return saved
+
+
+def take_in_record(application: Application) -> None:
+    """A new application uses the person's record: every row of each section its item asks for
+    (assessments of the recent years only), and the current title of their last application
+    that had one. The applicant unticks what this application should not use."""
+    asked = asked_keys(application.item)
+    for key in asked:
+        section = RECORD_SECTIONS.get(key)
+        if section is not None:
+            getattr(application, section.related_name).set(section.offered_rows(application))
+    if "current_title" in asked:
+        previous = (
+            CurrentTitle.objects.filter(application__applicant_id=application.applicant_id, has_title=True)
+            .exclude(application=application)
+            .order_by("-application__created_at", "-id")
+            .first()
+        )
+        if previous is not None:
+            previous.pk = previous.id = None
+            previous._state.adding = True
+            previous.application = application
+            previous.save()
 
 
 @transaction.atomic
@@ -233,11 +299,16 @@ def statement_save(*, application: Application, user, key: str, text: str) -> No
 @transaction.atomic
 def commitment_confirm(*, application: Application, user) -> Commitment:
     _locked(application, user)
+    commitment = _confirm_commitment(application)
+    _touch(application)
+    return commitment
+
+
+def _confirm_commitment(application: Application) -> Commitment:
     commitment, _created = Commitment.objects.update_or_create(
         application=application,
         defaults={"text_version": COMMITMENT_VERSION, "text": str(COMMITMENT_TEXT), "confirmed_at": timezone.now()},
     )
-    _touch(application)
     return commitment
 
 
@@ -266,15 +337,18 @@ def completeness(application: Application) -> list[Missing]:
         add("basic", _("请上传证件照。"))
     if application.wants_express and not application.express_address:
         add("basic", _("请填写快递地址。"))
-    if not CurrentTitle.objects.filter(application=application).exists():
+    asked = asked_keys(application.item)
+    if "current_title" in asked and not CurrentTitle.objects.filter(application=application).exists():
         add("current_title", _("请填写现有职称（没有职称请选择“无”并保存）。"))
-    for key, section in SECTIONS.items():
-        if section.kind == "rows" and section.min_rows:
+    for key, section in RECORD_SECTIONS.items():
+        if key in asked and section.min_rows:
             if section.rows(application).count() < section.min_rows:
                 add(key, _("请至少填写%(n)d条%(label)s。") % {"n": section.min_rows, "label": section.label})
     # Autosave keeps a statement as typed, however short: complete only at the page's minimum.
     texts = dict(Statement.objects.filter(application=application).values_list("kind", "text"))
     for key, kind in STATEMENT_KINDS.items():
+        if key not in asked:
+            continue
         text = texts.get(kind, "").strip()
         if not text:
             add(key, _("请填写%(label)s。") % {"label": SECTIONS[key].label})
@@ -284,7 +358,8 @@ def completeness(application: Application) -> list[Missing]:
                 _("%(label)s过短：不少于%(n)d字，当前%(c)d字。")
                 % {"label": SECTIONS[key].label, "n": StatementForm.MIN_LENGTH, "c": len(text)},
             )
-    if not Commitment.objects.filter(application=application).exists():
+    # Items without a commitment page confirm it on the submission form instead (checked there).
+    if "commitment" in asked and not Commitment.objects.filter(application=application).exists():
         add("commitment", _("请阅读并确认诚信承诺书。"))
     materials_url = reverse("applications:materials", args=[application.pk])
     for requirement, upload in material_slots(application):
@@ -298,8 +373,17 @@ def snapshot(application: Application) -> dict:
     never labels; snapshot_display.display_content turns it into labelled text in the reader's
     language. "format": 2 tells it from the label-keyed snapshots filed before."""
 
+    asked = asked_keys(application.item)
+
     def rows(section):
-        return [{k: _stored(obj, k) for k in section.form._meta.fields} for obj in section.rows(application)]
+        marked = set(section.representative(application).values_list("pk", flat=True)) if section.works else set()
+        return [
+            {
+                **{k: stored_value(obj, k) for k in section.form._meta.fields},
+                **({"representative": True} if obj.pk in marked else {}),
+            }
+            for obj in section.rows(application)
+        ]
 
     user = application.applicant
     profile = Profile.objects.filter(user=user).first()
@@ -322,18 +406,20 @@ def snapshot(application: Application) -> dict:
             "sex": user.sex,
             "birth_date": user.birth_date.isoformat(),
             "mobile": user.mobile,
-            **({k: _stored(profile, k) for k in BASIC_PROFILE_FIELDS} if profile else {}),
+            **({k: stored_value(profile, k) for k in BASIC_PROFILE_FIELDS} if profile else {}),
         },
     }
     current = CurrentTitle.objects.filter(application=application).first()
-    if current:
-        content["current_title"] = {k: _stored(current, k) for k in CurrentTitleForm._meta.fields}
-    for key, section in SECTIONS.items():
-        if section.kind == "rows":
+    if current and "current_title" in asked:
+        content["current_title"] = {k: stored_value(current, k) for k in CurrentTitleForm._meta.fields}
+    # The selected rows of the person's record, of the sections the item asks for.
+    for key, section in RECORD_SECTIONS.items():
+        if key in asked:
             content[key] = rows(section)
     statements = {s.kind: s.text for s in Statement.objects.filter(application=application)}
     for key, kind in STATEMENT_KINDS.items():
-        content[key] = statements.get(kind, "")
+        if key in asked:
+            content[key] = statements.get(kind, "")
     commitment = Commitment.objects.filter(application=application).first()
     if commitment:
         content["commitment"] = {
@@ -353,7 +439,7 @@ def snapshot(application: Application) -> dict:
     return content
 
 
-def _stored(obj, field_name):
+def stored_value(obj, field_name):
     """A field's value as the snapshot keeps it: codes for choices, ISO dates, names for links."""
     value = getattr(obj, field_name)
     if value is None:
@@ -388,8 +474,12 @@ class SubmitRefused(Exception):
         self.problems = problems
 
 
-def application_submit(*, application: Application, user, moment=None) -> tuple[Application, bool]:
-    """Submit once: returns (application, submitted_now). A repeated click finds it submitted."""
+def application_submit(
+    *, application: Application, user, moment=None, commitment_confirmed: bool = False
+) -> tuple[Application, bool]:
+    """Submit once: returns (application, submitted_now). A repeated click finds it submitted.
+    For items that confirm the integrity commitment with the submission, `commitment_confirmed`
+    is the applicant's tick on the submission form."""
     moment = moment or timezone.now()
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -418,6 +508,11 @@ def application_submit(*, application: Application, user, moment=None) -> tuple[
         elif locked.item.needs_committee:
             problems.append(_("该评审委员会当前不在申报时间内。"))
         problems += [f"{m.label}：{m.message}" for m in completeness(locked)]
+        if commitment_at_submission(locked.item) and not Commitment.objects.filter(application=locked).exists():
+            if commitment_confirmed:
+                _confirm_commitment(locked)
+            else:
+                problems.append(_("诚信承诺：请阅读并勾选确认诚信承诺书。"))
         result = eligibility.evaluate(locked)
         if result.blocking:
             problems.append(_("不符合申报条件：") + " ".join(result.summary_lines()))

@@ -77,8 +77,17 @@ def _model_value(model, name, value):
     return value
 
 
+# Keys a filed row may carry besides its model's fields.
+ROW_MARK_LABELS = {"representative": gettext_lazy("代表作")}
+
+
 def _model_facts(model, values: dict) -> dict:
-    return {str(model._meta.get_field(k).verbose_name): _model_value(model, k, v) for k, v in values.items()}
+    return {
+        str(ROW_MARK_LABELS[k] if k in ROW_MARK_LABELS else model._meta.get_field(k).verbose_name): (
+            _yes_no(v) if k in ROW_MARK_LABELS else _model_value(model, k, v)
+        )
+        for k, v in values.items()
+    }
 
 
 def display_content(content: dict) -> dict:

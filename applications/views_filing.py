@@ -20,9 +20,16 @@ from .forms_start import StartForm
 from .models import Commitment, CurrentTitle, Profile, Statement
 from .navigation import nav_links, next_to_do
 from .permissions import can_edit_application
-from .sections import COMMITMENT_TEXT, COMMITMENT_VERSION, SECTIONS, STATEMENT_KINDS
+from .sections import (
+    COMMITMENT_TEXT,
+    COMMITMENT_VERSION,
+    SECTIONS,
+    STATEMENT_KINDS,
+    asked_keys,
+    commitment_at_submission,
+)
 from .selectors import application_for, applications_of
-from .snapshot_display import filed_basic_facts
+from .snapshot_display import display_content, filed_basic_facts
 
 
 @login_required
@@ -59,9 +66,8 @@ def my_applications(request):
 
 def _page(request, application, current, template, context, status=200):
     missing = {m.key for m in filing.completeness(application)} if application.is_editable else set()
-    context.update(
-        {"application": application, "nav": nav_links(application, missing_keys=missing), "current": current}
-    )
+    nav = nav_links(application, missing_keys=missing, asked=asked_keys(application.item))
+    context.update({"application": application, "nav": nav, "current": current})
     context.setdefault("editable", can_edit_application(request.user, application))
     return render(request, template, context, status=status)
 
@@ -75,7 +81,7 @@ application_page = _page
 def section(request, pk, key):
     application = application_for(request.user, pk)
     spec = SECTIONS.get(key)
-    if spec is None:
+    if spec is None or key not in asked_keys(application.item):
         raise Http404
     if request.method == "POST" and not can_edit_application(request.user, application):
         return HttpResponseForbidden(_("申报已提交，内容不能再修改。"))
@@ -180,8 +186,17 @@ def _commitment_section(request, application, spec):
 
 
 def _rows_section(request, application, spec):
+    if not application.is_editable and application.filed_content:
+        # Submitted: the rows as filed, not the person's record as it is now.
+        return _page(
+            request,
+            application,
+            spec.key,
+            "applications/section_rows_filed.html",
+            {"spec": spec, "rows": display_content(application.filed_content).get(spec.key) or []},
+        )
     FormSet = spec.formset_class()
-    queryset = spec.rows(application)
+    queryset = spec.offered_rows(application)
     action = request.POST.get("action", "save")
     if request.method != "POST":
         extra = {}
@@ -267,6 +282,15 @@ def checklist(request, pk):
             "bar": bar,
             "window": window,
             "window_open": window.is_open() if window else not application.item.needs_committee,
+            # Items without a commitment page: the commitment is ticked on the submission form.
+            "commitment_form": (
+                CommitmentForm()
+                if application.is_editable
+                and commitment_at_submission(application.item)
+                and not Commitment.objects.filter(application=application).exists()
+                else None
+            ),
+            "commitment_text": COMMITMENT_TEXT,
         },
     )
 
@@ -276,7 +300,11 @@ def checklist(request, pk):
 def submit(request, pk):
     application = application_for(request.user, pk)
     try:
-        application, submitted_now = filing.application_submit(application=application, user=request.user)
+        application, submitted_now = filing.application_submit(
+            application=application,
+            user=request.user,
+            commitment_confirmed=CommitmentForm(request.POST).is_valid(),
+        )
     except PermissionDenied:
         raise Http404 from None
     except filing.SubmitRefused as refused:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("portal.organizations.urls_people")),
     path("units/", include("portal.organizations.urls")),
     path("applications/", include("applications.urls")),
+    path("record/", include("applications.urls_record")),
     path("", include("reviews.urls")),
     path("", include("certificates.urls")),
     path("stats/", include("stats.urls")),

@@ -110,6 +110,19 @@ def test_own_account_pages_for_everyone_logged_in(as_role, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_own_record_pages_for_everyone_logged_in(as_role, role):
+    """The personal record (个人业务档案) shows only the signed-in person's own rows
+    (tests/test_personal_record.py), so every logged-in role may open its own."""
+    for url in [reverse("record:index"), reverse("record:section", args=["education"])]:
+        response = as_role(role).get(url)
+        if role == "anonymous":
+            assert response.status_code == 302 and reverse("accounts:login") in response.url, url
+        else:
+            assert response.status_code == 200, (url, role)
+    assert as_role(role).get("/record/no-such-section/").status_code == (302 if role == "anonymous" else 404)
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_admin_site_only_for_admin(as_role, role):
     response = as_role(role).get(reverse("admin:index"))
     assert response.status_code == (200 if role == "admin" else 302)

@@ -20,6 +20,7 @@ from applications.models import (
     TrainingHoursRule,
 )
 from applications.rules_loader import RULES_FILE, load_eligibility_rules
+from applications.sample import record_row
 from portal.catalog.models import Item, Level, Series, TitleName
 from portal.organizations.models import Region, Role
 from tests.factories import UnitFactory, member
@@ -79,8 +80,9 @@ def make_application(
         year=year,
     )
     for degree, graduated in educations:
-        Education.objects.create(
-            application=application,
+        record_row(
+            application,
+            Education,
             degree=degree,
             school="云南大学",
             major="土木工程",
@@ -92,9 +94,7 @@ def make_application(
             application=application, level=Level.objects.get(code=title[0]), obtained_on=title[1], title_name="某职称"
         )
     for training_year, total, public in trainings:
-        ContinuingEducation.objects.create(
-            application=application, year=training_year, total_hours=total, public_hours=public
-        )
+        record_row(application, ContinuingEducation, year=training_year, total_hours=total, public_hours=public)
     if work_start is not None:
         Profile.objects.create(user=user, work_start_date=work_start)
     return application

@@ -153,7 +153,7 @@ def test_work_history_gap_needs_explanation_and_one_current_post(client, applica
     assert not WorkHistory.objects.exists()
     response = client.post(section_url(application, "work"), {**base, "work-1-gap_explanation": "脱产进修"})
     assert response.status_code == 302
-    assert WorkHistory.objects.filter(application=application).count() == 2
+    assert WorkHistory.objects.filter(applications=application).count() == 2
 
     two_current = {**base, "work-0-end_date": "", "work-1-gap_explanation": "x"}
     two_current["work-INITIAL_FORMS"] = "0"

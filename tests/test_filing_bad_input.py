@@ -13,7 +13,7 @@ from django.utils import timezone
 from applications import models as m
 from applications import tasks
 from applications.held_uploads import HELD_UPLOAD_HOURS, hold, release_stale
-from applications.sample import pdf_bytes, png_bytes
+from applications.sample import pdf_bytes, png_bytes, record_row
 from tests.factories import UnitFactory, member
 from tests.filing_helpers import teacher_evaluation
 
@@ -130,7 +130,7 @@ def test_double_clicked_save_of_yearly_rows_is_no_server_error(applicant_client,
 
 
 def test_page_from_before_a_deletion_saves_nothing(applicant_client, application):
-    row = m.Education.objects.create(application=application, **{**EDUCATION, "degree": 3})
+    row = record_row(application, m.Education, **{**EDUCATION, "degree": 3})
     stale = rows_post("education", [{**EDUCATION, "id": str(row.pk), "school": "改过的大学"}], initial=1)
     row.delete()  # deleted in another tab
     response = applicant_client.post(url(application, "education"), stale)
@@ -139,7 +139,7 @@ def test_page_from_before_a_deletion_saves_nothing(applicant_client, application
 
 
 def test_editing_saved_rows_twice_is_fine(applicant_client, application):
-    row = m.Education.objects.create(application=application, **{**EDUCATION, "degree": 3})
+    row = record_row(application, m.Education, **{**EDUCATION, "degree": 3})
     data = rows_post("education", [{**EDUCATION, "id": str(row.pk), "school": "改过的大学"}], initial=1)
     for _ in range(2):
         response = applicant_client.post(url(application, "education"), data)
@@ -151,8 +151,8 @@ def test_editing_saved_rows_twice_is_fine(applicant_client, application):
 
 def test_swapping_two_years_saves(applicant_client, application):
     year = application.year
-    a = m.ContinuingEducation.objects.create(application=application, year=year - 2, total_hours=50, public_hours=10)
-    b = m.ContinuingEducation.objects.create(application=application, year=year - 1, total_hours=60, public_hours=20)
+    a = record_row(application, m.ContinuingEducation, year=year - 2, total_hours=50, public_hours=10)
+    b = record_row(application, m.ContinuingEducation, year=year - 1, total_hours=60, public_hours=20)
     data = rows_post(
         "training",
         [
@@ -181,17 +181,18 @@ def test_tampered_row_count_on_add_is_a_bad_request(applicant_client, applicatio
 
 def test_other_applicants_row_id_changes_nothing(client, application):
     other = teacher_evaluation(member("applicant", UnitFactory()))
-    theirs = m.Education.objects.create(application=other, **{**EDUCATION, "degree": 3})
+    theirs = record_row(other, m.Education, **{**EDUCATION, "degree": 3})
     client.force_login(application.applicant)
     data = rows_post("education", [{**EDUCATION, "id": str(theirs.pk), "school": "篡改"}], initial=1)
     client.post(url(application, "education"), data)
     theirs.refresh_from_db()
-    assert theirs.school == "云南大学" and theirs.application == other
-    assert not m.Education.objects.filter(application=application).exists()
+    assert theirs.school == "云南大学" and theirs.person == other.applicant
+    assert list(theirs.applications.all()) == [other]
+    assert not m.Education.objects.filter(applications=application).exists()
 
 
 def test_error_in_one_row_keeps_every_row_as_typed(applicant_client, application):
-    saved = m.Education.objects.create(application=application, **{**EDUCATION, "degree": 3})
+    saved = record_row(application, m.Education, **{**EDUCATION, "degree": 3})
     data = rows_post(
         "education",
         [
@@ -328,7 +329,7 @@ def test_a_forged_or_stale_photo_token_is_ignored(applicant_client, application)
 
 ROW_MAKERS = {
     "education": lambda a, n: m.Education(
-        application=a,
+        person_id=a.applicant_id,
         degree=3,
         school=f"学校{n}",
         major="数学",
@@ -336,16 +337,23 @@ ROW_MAKERS = {
         graduation_date=datetime.date(2004, 7, 1),
     ),
     "work": lambda a, n: m.WorkHistory(
-        application=a,
+        person_id=a.applicant_id,
         start_date=datetime.date(2000 + n, 1, 1),
         end_date=datetime.date(2000 + n, 12, 31),
         employer=f"单位{n}",
         post="教师",
     ),
     "papers": lambda a, n: m.Paper(
-        application=a, title=f"论文{n}", journal="刊", issue="1", published_on=datetime.date(2010, 1, 1), rank=1
+        person_id=a.applicant_id,
+        title=f"论文{n}",
+        journal="刊",
+        issue="1",
+        published_on=datetime.date(2010, 1, 1),
+        rank=1,
     ),
-    "training": lambda a, n: m.ContinuingEducation(application=a, year=2000 + n, total_hours=40, public_hours=10),
+    "training": lambda a, n: m.ContinuingEducation(
+        person_id=a.applicant_id, year=2000 + n, total_hours=40, public_hours=10
+    ),
 }
 
 

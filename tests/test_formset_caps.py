@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from applications import models as m
 from applications.forms import RowsFormSet
+from applications.sample import record_row
 from applications.sections import SECTIONS
 from tests.factories import UnitFactory, member
 from tests.filing_helpers import teacher_evaluation
@@ -80,7 +81,7 @@ def test_a_huge_row_count_through_htmx_is_refused_too(applicant_client, applicat
 
 
 def test_refusal_keeps_the_saved_rows_on_the_page(applicant_client, application):
-    m.Education.objects.create(application=application, **{**EDUCATION, "degree": 3, "school": "已保存的大学"})
+    record_row(application, m.Education, **{**EDUCATION, "degree": 3, "school": "已保存的大学"})
     response = applicant_client.post(url(application, "education"), huge_post("education"))
     assert response.status_code == 400
     assert 'value="已保存的大学"' in response.content.decode()

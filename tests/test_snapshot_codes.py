@@ -8,7 +8,7 @@ from tests.workflow_helpers import submitted
 
 
 def test_the_snapshot_keeps_names_and_codes(demo):
-    content = submitted("initial_recognition").filed_content
+    content = submitted("mobile_confirmation").filed_content  # an item that asks for the current title
     assert content["format"] == 2
     assert {"real_name", "id_number", "sex", "politics"} <= set(content["basic"])
     assert content["basic"]["politics"] == "masses"  # the code, not 群众
@@ -17,7 +17,7 @@ def test_the_snapshot_keeps_names_and_codes(demo):
 
 
 def test_it_reads_in_chinese_and_in_english(demo):
-    content = submitted("initial_recognition").filed_content
+    content = submitted("mobile_confirmation").filed_content  # an item that asks for the current title
     chinese = display_content(content)
     assert chinese["basic"]["政治面貌"] == "群众" and chinese["current_title"]["取得方式"] == "评审"
     with translation.override("en"):

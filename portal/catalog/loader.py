@@ -109,6 +109,7 @@ def load_catalog() -> dict:
                 "online": row["online"],
                 "needs_committee": row["needs_committee"],
                 "obtained_by": row["obtained_by"],
+                "sections": row.get("sections", []),
                 "order": order,
             },
         )

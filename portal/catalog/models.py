@@ -34,6 +34,11 @@ class Series(models.Model):
         default=False,
         help_text=_("实行以考代评的系列不能通过考核认定取得（重庆等地规定）。"),
     )
+    representative_works_max = models.PositiveSmallIntegerField(
+        _("代表作最多件数"),
+        default=5,
+        help_text=_("职称评审时申报人可从个人业务档案中标记为代表作的成果（课题、专利、获奖、著作、论文）最多件数。"),
+    )
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
@@ -140,6 +145,12 @@ class Item(models.Model):
     online = models.BooleanField(_("可网上申报"), default=True)
     needs_committee = models.BooleanField(_("须评委会评审"), default=False)
     obtained_by = models.CharField(_("取得方式"), max_length=20, choices=ObtainedBy.choices)
+    sections = models.JSONField(
+        _("填报栏目"),
+        default=list,
+        blank=True,
+        help_text=_("本事项申报时须填写的栏目代码（如 basic、education、work）；留空表示全部栏目。"),
+    )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
 

@@ -1,4 +1,4 @@
-"""How much work filing takes, counted in the browser (docs/FILING_EFFORT.md).
+"""How much work filing takes, counted in the browser (docs/BENCHMARKS.md, "Filing effort").
 
 Each journey goes from the login page to a submitted application the way a person would: it
 follows the section menu's "未完成" marks (or "保存并继续" where the page offers it), fills only
@@ -190,6 +190,8 @@ def file_to_submission(person, recipe, tmp_path):
             person.click(missing.first if missing.count() else page.locator(".app-nav a").filter(has_text="完整性检查"))
         elif key == "checklist":
             expect(page.locator("#complete")).to_be_visible()
+            if has(page, "#submit-form #id_confirm"):
+                person.check("#submit-form #id_confirm")  # items that confirm the commitment at submission
             person.click(page.get_by_role("button", name="提交申报"))
             page.wait_for_load_state()
             if where(page) == "confirm":
