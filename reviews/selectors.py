@@ -32,15 +32,13 @@ def acceptance_q(text: str) -> Q:
 
 
 def search_q(text: str) -> Q:
-    """What the window clerk types or scans: a name, an ID number (whole, or its last digits), a
-    mobile, an acceptance number (or its ASCII form) or a unit's name. Exact or prefix/suffix
-    matches on indexed columns where possible; a name or unit part matches anywhere."""
+    """What the window clerk types or scans: a name, a whole ID number, a mobile, an acceptance
+    number (or its ASCII form) or a unit's name. ID numbers and mobiles are encrypted: they match
+    whole only, through their blind indexes; a name or unit part matches anywhere."""
     text = text.strip()
     query = acceptance_q(text) | Q(applicant__real_name__icontains=text) | Q(unit__name__icontains=text)
     if text.isascii() and text.replace("x", "").replace("X", "").isdigit():
-        query |= Q(applicant__mobile=text) | Q(applicant__id_number=text.upper())
-        if 4 <= len(text) < 18:
-            query |= Q(applicant__id_number__endswith=text.upper())
+        query |= Q(applicant__mobile=text) | Q(applicant__id_number=text)
     return query
 
 
