@@ -6,6 +6,7 @@ import base64
 import datetime
 
 import pytest
+from django.contrib import admin
 from django.core.exceptions import FieldError, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
@@ -158,3 +159,29 @@ def test_the_filed_snapshot_reads_back_whole(catalog):
     assert application.state == State.WINDOW_INTAKE
     fresh = Application.objects.get(pk=application.pk)
     assert fresh.filed_content == application.filed_content and fresh.filed_content["format"] == 2
+
+
+def _searches_encrypted(model_admin) -> bool:
+    fields = {name.lstrip("=^@").split("__")[-1] for name in model_admin.search_fields}
+    return bool(fields & {"id_number", "mobile", "collector_id_number"})
+
+
+def test_every_admin_search_over_an_id_number_or_mobile_finds_the_whole_number(as_role):
+    application = ApplicationFactory(issued=True, item_code="initial_recognition")
+    person = application.applicant
+    sms_enqueue(mobile=person.mobile, text="您好", purpose="test")
+    client = as_role("admin")
+    searched = []
+    for model, model_admin in admin.site._registry.items():
+        if not _searches_encrypted(model_admin):
+            continue
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for text in (person.id_number, person.mobile, person.real_name, "1990"):
+            response = client.get(url, {"q": text})
+            assert response.status_code == 200, (url, text)
+        searched.append(model._meta.label)
+    assert {"accounts.User", "certificates.Certificate", "notifications.SmsMessage"} <= set(searched)
+    page = client.get(reverse("admin:accounts_user_changelist"), {"q": person.id_number}).content.decode()
+    assert f"/admin/accounts/user/{person.pk}/change/" in page
+    page = client.get(reverse("admin:certificates_certificate_changelist"), {"q": person.id_number}).content.decode()
+    assert application.certificate.number in page
