@@ -21,7 +21,7 @@ class MaterialInline(admin.TabularInline):
 class ApplicationAdmin(LargeTableAdmin):
     list_display = ["applicant", "item", "title", "committee", "state", "submitted_at"]
     list_filter = ["state", "item", "series", year_filter("year", Application._meta.get_field("year").verbose_name)]
-    search_fields = ["applicant__real_name", "applicant__id_number"]
+    search_fields = ["applicant__real_name", "=applicant__id_number"]
     # title__level: TitleName.__str__ shows the level (one query per row without it).
     list_select_related = ["applicant", "item", "title__level", "committee"]
     readonly_fields = ["state", "submitted_at", "filed_content", "eligibility"]

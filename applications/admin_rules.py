@@ -95,5 +95,5 @@ class BlacklistAdmin(admin.ModelAdmin):
     form = BlacklistForm
     list_display = ["real_name", "id_number", "decided_on", "ends_on", "decided_by"]
     list_filter = ["decided_on", "ends_on"]
-    search_fields = ["real_name", "id_number", "reason"]
+    search_fields = ["real_name", "=id_number", "reason"]
     date_hierarchy = "decided_on"

@@ -24,6 +24,7 @@ from portal.catalog.models import (
     Series,
     TitleName,
 )
+from portal.core.encrypted_fields import BlindIndexedModel, BlindIndexField, EncryptedCharField, EncryptedJSONField
 from portal.organizations.models import Organization
 
 from .draft_inputs import DraftInput  # noqa: F401  (registered with the app's models)
@@ -127,7 +128,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
     # When it entered its current state (every transition sets it, see _stamp_stage_entered): the
     # queues' "longest waiting" order reads it from an index instead of each row's last record.
     stage_entered_at = models.DateTimeField(_("进入当前环节时间"), null=True, blank=True, editable=False)
-    filed_content = models.JSONField(_("提交时的申报内容"), null=True, blank=True, editable=False)
+    # Encrypted at rest as one document (ID number, mobile and everything else filed).
+    filed_content = EncryptedJSONField(_("提交时的申报内容"), null=True, blank=True, editable=False)
     # A copy of the profile photo as it was at submission: the person's profile (one per person)
     # may change for a later draft; what was filed may not.
     filed_photo = models.FileField(_("提交时的证件照"), upload_to="filed/photos/", blank=True, editable=False)
@@ -748,10 +750,11 @@ class Material(models.Model):
         return f"{self.name}{self.extension}"
 
 
-class Blacklist(models.Model):
+class Blacklist(BlindIndexedModel):
     """Integrity blacklist: a title revoked for fraud bars the person for 3 years (Kunming §一)."""
 
-    id_number = models.CharField(_("身份证号码"), max_length=18, db_index=True)
+    id_number = EncryptedCharField(_("身份证号码"), max_length=18, blind_index="id_number_index")
+    id_number_index = BlindIndexField(source="id_number", kind="id_number", db_index=True)
     real_name = models.CharField(_("姓名"), max_length=50)
     reason = models.TextField(_("原因"))
     decided_on = models.DateField(_("处理决定日期"))

@@ -23,7 +23,7 @@ class PrintLogInline(admin.TabularInline):
 class CertificateAdmin(LargeTableAdmin):
     list_display = ["number", "holder_name", "title_name", "level_name", "obtained_by", "issued_on", "is_void"]
     list_filter = ["is_void", "obtained_by", year_filter("year", _("发证年度")), "authority"]
-    search_fields = ["number", "holder_name", "id_number"]
+    search_fields = ["number", "holder_name", "=id_number"]
     inlines = [PrintLogInline]
     # Certificates are made by the issuing job and changed only by a reissue: read-only here.
     readonly_fields = [f.name for f in Certificate._meta.fields]

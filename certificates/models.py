@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from portal.catalog.models import Committee, ObtainedBy, TitleName
+from portal.core.encrypted_fields import BlindIndexedModel, BlindIndexField, EncryptedCharField
 from portal.core.identity import mask_id_number
 from portal.organizations.models import Organization
 
@@ -39,7 +40,7 @@ class CertificateCounter(models.Model):
         return f"{self.authority} {self.year}: {self.last_number}"
 
 
-class Certificate(models.Model):
+class Certificate(BlindIndexedModel):
     """One certificate, made once per approved application. What is printed is kept here as it was
     at issue (names, authority), so later catalogue edits never change an issued certificate."""
 
@@ -53,7 +54,8 @@ class Certificate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("持证人")
     )
     holder_name = models.CharField(_("姓名"), max_length=50)
-    id_number = models.CharField(_("身份证号码"), max_length=18)
+    id_number = EncryptedCharField(_("身份证号码"), max_length=18, blind_index="id_number_index")
+    id_number_index = BlindIndexField(source="id_number", kind="id_number", db_index=True)
     series_name = models.CharField(_("系列"), max_length=50)
     title = models.ForeignKey(TitleName, on_delete=models.PROTECT, related_name="+", verbose_name=_("职称名称"))
     title_name = models.CharField(_("专业技术资格"), max_length=50)
@@ -292,7 +294,7 @@ class Handover(models.Model):
     )
     method = models.CharField(_("发放方式"), max_length=10, choices=HandoverMethod.choices)
     collected_by = models.CharField(_("领取人"), max_length=50, blank=True)
-    collector_id_number = models.CharField(_("领取人证件号码"), max_length=18, blank=True)
+    collector_id_number = EncryptedCharField(_("领取人证件号码"), max_length=18, blank=True)
     carrier = models.CharField(_("快递公司"), max_length=50, blank=True)
     tracking_number = models.CharField(_("快递单号"), max_length=50, blank=True)
     address = models.CharField(_("寄送地址"), max_length=200, blank=True)

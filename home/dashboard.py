@@ -48,7 +48,7 @@ def _unit_hr(user, membership):
         "notices_url": reverse("reviews:notice_list"),
         "unit": unit,
         "staff_count": staff.filter(role=Role.APPLICANT).count(),
-        "locked_count": locked_count(staff.values("user__id_number")),
+        "locked_count": locked_count(staff.values("user__id_number_index")),
         "join_count": orgs.pending_join_requests(membership.organization).count(),
         "staff_url": reverse("organizations:unit_staff", args=[unit.pk]),
         "edit_url": reverse("organizations:unit_edit", args=[unit.pk]),

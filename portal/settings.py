@@ -15,6 +15,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.core.devkeys import DEV_BLIND_INDEX_KEY, DEV_FIELD_ENCRYPTION_KEY
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -43,6 +45,21 @@ if not DEBUG and set(ALLOWED_HOSTS) - local_hosts and not env.str("SECRET_KEY", 
         f"(ALLOWED_HOSTS={','.join(ALLOWED_HOSTS)}); every node behind one balancer needs the same key."
     )
 SECRET_KEY = _secret_key()
+# Personal data at rest (portal/core/crypto.py, docs/SECURITY.md): `id:base64key,…`, 32-byte
+# AES-256-GCM keys; the first encrypts, all decrypt (rotation: put the new key first, run
+# `manage.py rotate_field_keys`, then drop the old one). BLIND_INDEX_KEY keys the HMAC that
+# look-ups by ID number or mobile compare. Unset: the published development keys (warned by
+# `manage.py check`), refused in the production shape like a missing SECRET_KEY.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[DEV_FIELD_ENCRYPTION_KEY])
+BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default=DEV_BLIND_INDEX_KEY)
+if not DEBUG and set(ALLOWED_HOSTS) - local_hosts:
+    _dev_keys = DEV_FIELD_ENCRYPTION_KEY in FIELD_ENCRYPTION_KEYS or BLIND_INDEX_KEY == DEV_BLIND_INDEX_KEY
+    if _dev_keys or not env.str("FIELD_ENCRYPTION_KEYS", default="") or not env.str("BLIND_INDEX_KEY", default=""):
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY must be set in the environment (not the published "
+            "development keys) when the portal serves hosts other than localhost: they encrypt and index "
+            "ID numbers and mobiles (docs/SECURITY.md)."
+        )
 # Former keys, still accepted for signatures (sessions, signed links, sealed codes) while they expire:
 # rotate by moving the old key here and setting a new SECRET_KEY.
 SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])

@@ -26,7 +26,7 @@ class QueueFilter(forms.Form):
         label=gettext_lazy("搜索"),
         required=False,
         max_length=60,
-        help_text=gettext_lazy("姓名、身份证号（或后几位）、手机号、受理号或单位名称；扫码枪扫受理号直接打开"),
+        help_text=gettext_lazy("姓名、完整的身份证号或手机号、受理号或单位名称；扫码枪扫受理号直接打开"),
         widget=forms.TextInput(attrs={"type": "search", "autofocus": True, "autocomplete": "off"}),
     )
     unit = forms.CharField(

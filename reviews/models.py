@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from portal.catalog.models import Level, Series
+from portal.core.encrypted_fields import EncryptedCharField
 from portal.organizations.models import Organization, Region
 
 
@@ -194,7 +195,7 @@ class Expert(models.Model):
     level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="experts", verbose_name=_("职称层级"))
     unit = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="experts", verbose_name=_("工作单位"))
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="experts", verbose_name=_("地区"))
-    mobile = models.CharField(_("联系电话"), max_length=11)
+    mobile = EncryptedCharField(_("联系电话"), max_length=11)
     status = models.CharField(_("状态"), max_length=20, choices=ExpertStatus.choices, default=ExpertStatus.IN_POOL)
     integrity_note = models.TextField(_("诚信记录"), blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -31,25 +31,22 @@ def acceptance_q(text: str) -> Q:
 
 
 def search_q(text: str) -> Q:
-    """What the window clerk types or scans: a name, an ID number (whole, or its last digits), a
-    mobile, an acceptance number (or its ASCII form) or a unit's name. Exact or prefix/suffix
-    matches on indexed columns where possible; a name or unit part matches anywhere."""
+    """What the window clerk types or scans: a name, a whole ID number, a mobile, an acceptance
+    number (or its ASCII form) or a unit's name. ID numbers and mobiles are encrypted: they match
+    whole only, through their blind indexes; a name or unit part matches anywhere."""
     text = text.strip()
     query = acceptance_q(text) | Q(applicant__real_name__icontains=text) | Q(unit__name__icontains=text)
     return query | identity_q(text)
 
 
 def identity_q(text: str, *, person: str = "applicant") -> Q:
-    """The person by their ID number (whole, or its last 4 to 17 characters) or mobile: the one
-    place the queues and the window desk match identity, so moving these columns to a blind index
-    changes this function only."""
+    """The person by their whole ID number or mobile: the one place the queues and the window desk
+    match identity. Both columns are encrypted, so they match whole only, through their blind
+    indexes (last digits cannot be searched)."""
     text = text.strip()
     if not (text.isascii() and text.replace("x", "").replace("X", "").isdigit()):
         return Q(pk__in=[])
-    query = Q(**{f"{person}__mobile": text}) | Q(**{f"{person}__id_number": text.upper()})
-    if 4 <= len(text) < 18:
-        query |= Q(**{f"{person}__id_number__endswith": text.upper()})
-    return query
+    return Q(**{f"{person}__mobile": text}) | Q(**{f"{person}__id_number": text.upper()})
 
 
 def unit_q(text: str) -> Q:

@@ -126,6 +126,15 @@ class Copier:
     """Rows for one model, written with COPY in batches; ids drawn here, the sequence set after."""
 
     def __init__(self, model, connection):
+        # Imported here because Django is set up in main(), after this module is loaded.
+        from portal.core import crypto
+        from portal.core.encrypted_fields import BlindIndexField, EncryptedCharField, EncryptedJSONField
+
+        self.encrypt = crypto.encrypt
+        self.indexes = [f for f in model._meta.concrete_fields if isinstance(f, BlindIndexField)]
+        self.encrypted = [
+            f for f in model._meta.concrete_fields if isinstance(f, EncryptedCharField | EncryptedJSONField)
+        ]
         self.model = model
         self.connection = connection
         self.table = model._meta.db_table
@@ -149,6 +158,12 @@ class Copier:
         pk = self.next_id
         self.next_id += 1
         values["id"] = pk
+        # COPY bypasses the fields: encrypt what they encrypt, fill the blind indexes they fill.
+        for f in self.indexes:
+            values[f.attname] = f.compute(values.get(f.source, ""))
+        for f in self.encrypted:
+            if values.get(f.attname):
+                values[f.attname] = self.encrypt(values[f.attname])
         row = []
         for f in self.fields:
             if f.attname in values:

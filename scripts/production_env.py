@@ -7,6 +7,7 @@ are generated here, so the check sees real, long, random values.
     python scripts/production_env.py -0     NUL-separated, for `env` in a shell script
 """
 
+import base64
 import re
 import secrets
 import sys
@@ -75,6 +76,16 @@ def required_variables() -> set[str]:
     return set(re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?\?", text))
 
 
+def generated_secret(name: str) -> str:
+    """A random value of the shape the setting takes (the field keys are parsed at start)."""
+    key = base64.b64encode(secrets.token_bytes(32)).decode()
+    if name == "FIELD_ENCRYPTION_KEYS":
+        return f"k1:{key}"
+    if name == "BLIND_INDEX_KEY":
+        return key
+    return secrets.token_urlsafe(50)
+
+
 def production_environment(variables: dict[str, str] | None = None, service: str = "web") -> dict[str, str]:
     """The service's environment after compose's interpolation with `variables` (default: the
     example file, its empty secrets generated)."""
@@ -82,7 +93,7 @@ def production_environment(variables: dict[str, str] | None = None, service: str
         variables = read_env_file(ROOT / ".env.example")
         for name in required_variables():
             if not variables.get(name):
-                variables[name] = secrets.token_urlsafe(50)
+                variables[name] = generated_secret(name)
     environment = compose()["services"][service].get("environment", {})
     if isinstance(environment, list):  # the KEY=value form
         environment = dict(item.split("=", 1) if "=" in item else (item, "") for item in environment)

@@ -18,6 +18,7 @@ from django.utils import translation
 
 from portal.accounts.models import User
 from portal.core import health
+from portal.core.devkeys import DEV_BLIND_INDEX_KEY, DEV_FIELD_ENCRYPTION_KEY
 from portal.core.logging import JsonFormatter
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +151,8 @@ def test_readyz_is_503_when_the_upload_disk_is_full(client, catalog, monkeypatch
 
 
 def settings_load(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")}
+    unset = ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY")
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=ROOT,
@@ -163,9 +165,24 @@ def settings_load(**env):
 def test_a_public_deployment_refuses_to_start_without_a_secret_key(tmp_path):
     refused = settings_load(ALLOWED_HOSTS="portal.example.cn", PORTAL_VAR_DIR=str(tmp_path))
     assert refused.returncode != 0 and "SECRET_KEY must be set" in refused.stderr
-    assert settings_load(ALLOWED_HOSTS="portal.example.cn", SECRET_KEY="x" * 50).returncode == 0
+    keys = {"FIELD_ENCRYPTION_KEYS": "k1:" + "A" * 43 + "=", "BLIND_INDEX_KEY": "B" * 43 + "="}
+    assert settings_load(ALLOWED_HOSTS="portal.example.cn", SECRET_KEY="x" * 50, **keys).returncode == 0
     # The embedded default (localhost only) still generates its own key.
     assert settings_load(PORTAL_VAR_DIR=str(tmp_path)).returncode == 0
+
+
+@pytest.mark.parametrize("missing", ["FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY"])
+def test_a_public_deployment_refuses_to_start_without_its_field_keys(missing):
+    keys = {"FIELD_ENCRYPTION_KEYS": "k1:" + "A" * 43 + "=", "BLIND_INDEX_KEY": "B" * 43 + "="}
+    del keys[missing]
+    refused = settings_load(ALLOWED_HOSTS="portal.example.cn", SECRET_KEY="x" * 50, **keys)
+    assert refused.returncode != 0 and "FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY must be set" in refused.stderr
+
+
+def test_a_public_deployment_refuses_the_published_development_keys():
+    keys = {"FIELD_ENCRYPTION_KEYS": DEV_FIELD_ENCRYPTION_KEY, "BLIND_INDEX_KEY": DEV_BLIND_INDEX_KEY}
+    refused = settings_load(ALLOWED_HOSTS="portal.example.cn", SECRET_KEY="x" * 50, **keys)
+    assert refused.returncode != 0 and "not the published development keys" in refused.stderr
 
 
 def test_readyz_is_503_when_the_storage_is_unreachable(client, catalog, monkeypatch):

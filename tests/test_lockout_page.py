@@ -4,6 +4,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.urls import reverse
 
+from portal.accounts.lockout import lock_key
 from tests.factories import PASSWORD, UnitFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ def login(client, username, password, **extra):
 
 
 def failures(user):
-    return AccessAttempt.objects.get(username=user.id_number).failures_since_start
+    return AccessAttempt.objects.get(username=lock_key(user)).failures_since_start
 
 
 def test_the_third_failure_shows_the_lock_and_counts_three(client, settings):

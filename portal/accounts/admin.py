@@ -58,7 +58,7 @@ class UserAdmin(BaseUserAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_display = ["real_name", "masked_id_number", "mobile", "is_active", "is_staff", "lock_state", "date_joined"]
-    search_fields = ["real_name", "id_number", "mobile"]
+    search_fields = ["real_name", "=id_number", "=mobile"]
     list_filter = ["is_active", "is_staff", "is_superuser"]
     readonly_fields = ["id_number", "date_joined", "last_login"]
     fieldsets = [
@@ -101,7 +101,7 @@ class SecondFactorDeviceAdmin(admin.ModelAdmin):
     list_display = ["user", "name", "confirmed", "last_used_at"]
     fields = ["user", "name", "confirmed", "last_used_at"]
     readonly_fields = fields
-    search_fields = ["user__real_name", "user__id_number"]
+    search_fields = ["user__real_name", "=user__id_number"]
 
     def has_add_permission(self, request):
         return False

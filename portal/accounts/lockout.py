@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from portal.core.clients import client_address
+from portal.core.crypto import blind_index
 
 from .backends import find_user_by_login
 from .forms import LoginForm
@@ -29,7 +30,13 @@ def canonical_username(request, credentials):
     """Lock the account, not the string: ID number and mobile count against the same person."""
     login = (credentials or {}).get("username") or request.POST.get("username", "")
     user = find_user_by_login(login)
-    return user.id_number if user else (login or "").strip().upper()
+    return lock_key(user) if user else blind_index("id_number", (login or "").strip())
+
+
+def lock_key(user) -> str:
+    """What axes stores as the "username" of a person's attempts: the ID number's blind index, so
+    that its tables hold no ID number in clear (what was typed for no account is indexed too)."""
+    return user.id_number_index or blind_index("id_number", user.id_number)
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -62,7 +69,7 @@ def locked_until(user):
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     attempt = (
         AccessAttempt.objects.filter(
-            username=user.id_number,
+            username=lock_key(user),
             failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
             attempt_time__gte=since,
         )
@@ -72,29 +79,31 @@ def locked_until(user):
     return attempt.attempt_time + settings.AXES_COOLOFF_TIME if attempt else None
 
 
-def _locked_attempts(id_numbers):
-    """Attempts that lock these accounts now; `id_numbers` may be a list or a subquery."""
+def _locked_attempts(keys):
+    """Attempts that lock these accounts now; `keys` (lock keys) may be a list or a subquery."""
 
     since = timezone.now() - settings.AXES_COOLOFF_TIME
-    if not hasattr(id_numbers, "query"):
-        id_numbers = list(id_numbers)
+    if not hasattr(keys, "query"):
+        keys = list(keys)
     return AccessAttempt.objects.filter(
-        username__in=id_numbers,
+        username__in=keys,
         failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
         attempt_time__gte=since,
     )
 
 
 def locked_id_numbers(id_numbers) -> set[str]:
-    """Which of these accounts are locked now: one query for a whole staff list."""
-    return set(_locked_attempts(id_numbers).values_list("username", flat=True))
+    """Which of these accounts (ID numbers) are locked now: one query for a whole staff list."""
+    keys = {blind_index("id_number", number): number for number in id_numbers}
+    return {keys[key] for key in _locked_attempts(keys).values_list("username", flat=True)}
 
 
-def locked_count(id_numbers) -> int:
-    """How many of these accounts are locked now, counted in the database (pass a subquery)."""
-    return _locked_attempts(id_numbers).values("username").distinct().count()
+def locked_count(keys) -> int:
+    """How many of these accounts are locked now, counted in the database (pass a subquery of
+    `id_number_index` values: the lock keys)."""
+    return _locked_attempts(keys).values("username").distinct().count()
 
 
 def clear_lockout(user) -> None:
 
-    reset(username=user.id_number)
+    reset(username=lock_key(user))

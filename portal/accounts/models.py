@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.encrypted_fields import BlindIndexedModel, BlindIndexField, EncryptedCharField
 from portal.core.identity import mask_id_number, mask_mobile, normalize_id_number, parse_id_number
 
 
@@ -24,12 +25,19 @@ class UserManager(BaseUserManager):
         return self.create_user(id_number, password, **fields)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
-    """A person. The resident ID number is the identity and never changes after registration."""
+class User(BlindIndexedModel, AbstractBaseUser, PermissionsMixin):
+    """A person. The resident ID number is the identity and never changes after registration.
 
-    id_number = models.CharField(_("身份证号码"), max_length=18, unique=True)
+    ID number and mobile are encrypted at rest; their blind indexes are what look-ups and the
+    uniqueness constraints compare (portal/core/encrypted_fields.py)."""
+
+    # unique=True keeps Django's unique check (it compares the blind index); the index column's own
+    # unique constraint is what the database enforces.
+    id_number = EncryptedCharField(_("身份证号码"), max_length=18, unique=True, blind_index="id_number_index")
+    id_number_index = BlindIndexField(source="id_number", kind="id_number", unique=True)
     real_name = models.CharField(_("姓名"), max_length=50)
-    mobile = models.CharField(_("手机号码"), max_length=11, unique=True)
+    mobile = EncryptedCharField(_("手机号码"), max_length=11, unique=True, blind_index="mobile_index")
+    mobile_index = BlindIndexField(source="mobile", kind="mobile", unique=True)
     email = models.EmailField(_("电子邮箱"), blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
     is_staff = models.BooleanField(_("可登录管理后台"), default=False)
@@ -106,12 +114,13 @@ class MobileCodePurpose(models.TextChoices):
     MOBILE_CHANGE = "mobile_change", _("更换手机号码")
 
 
-class MobileCode(OneTimeCode):
+class MobileCode(BlindIndexedModel, OneTimeCode):
     """A one-time code proving that someone holds a mobile that is not (yet) their account's: at
     registration, and when changing the account's mobile (then `user` is whose account)."""
 
     purpose = models.CharField(_("用途"), max_length=20, choices=MobileCodePurpose.choices)
-    mobile = models.CharField(_("手机号码"), max_length=11)
+    mobile = EncryptedCharField(_("手机号码"), max_length=11, blind_index="mobile_index")
+    mobile_index = BlindIndexField(source="mobile", kind="mobile")
     user = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("用户")
     )
@@ -120,7 +129,7 @@ class MobileCode(OneTimeCode):
         verbose_name = _("手机验证码")
         verbose_name_plural = _("手机验证码")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["mobile", "purpose", "created_at"])]
+        indexes = [models.Index(fields=["mobile_index", "purpose", "created_at"], name="mobilecode_lookup")]
 
     def __str__(self):
         return f"{mask_mobile(self.mobile)} · {self.get_purpose_display()}"

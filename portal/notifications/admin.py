@@ -138,7 +138,7 @@ class SmsMessageAdmin(OutboxAdmin):
         "created_at",
         "sent_at",
     ]
-    search_fields = ["mobile", "text"]
+    search_fields = ["=mobile", "text"]
     # The sealed code is never shown, not even encrypted; `text` holds it masked (******).
     readonly_fields = [f.name for f in SmsMessage._meta.fields if f.name != "sealed_secret"]
     exclude = ["sealed_secret"]
@@ -184,7 +184,7 @@ class EventFilter(admin.SimpleListFilter):
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["recipient", "event_label", "subject", "created_at", "read_at", "channels"]
     list_filter = [EventFilter, FailedFilter]
-    search_fields = ["subject", "recipient__real_name", "recipient__mobile"]
+    search_fields = ["subject", "recipient__real_name", "=recipient__mobile"]
     date_hierarchy = "created_at"
     list_select_related = ["recipient"]
 
@@ -212,5 +212,5 @@ class NotificationAdmin(admin.ModelAdmin):
 @admin.register(NotificationPreference)
 class NotificationPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "email", "sms", "updated_at"]
-    search_fields = ["user__real_name", "user__mobile"]
+    search_fields = ["user__real_name", "=user__mobile"]
     raw_id_fields = ["user"]

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.encrypted_fields import BlindIndexedModel, BlindIndexField, EncryptedCharField
 from portal.core.identity import mask_mobile
 
 from .events import EVENTS
@@ -101,13 +102,14 @@ class OutboxMessage(models.Model):
         abstract = True
 
 
-class SmsMessage(OutboxMessage):
+class SmsMessage(BlindIndexedModel, OutboxMessage):
     """Outbox row for one text message (also used directly for verification codes).
 
     A message carrying a one-time code stores its template, the non-secret parameters and the
     text with the code masked; the code itself only sealed until it is sent (see codes.py)."""
 
-    mobile = models.CharField(_("手机号码"), max_length=11)
+    mobile = EncryptedCharField(_("手机号码"), max_length=11, blind_index="mobile_index")
+    mobile_index = BlindIndexField(source="mobile", kind="mobile", db_index=True)
     text = models.TextField(_("内容"))
     template = models.CharField(_("短信模板"), max_length=40, blank=True)
     params = models.JSONField(_("模板参数"), default=dict, blank=True)

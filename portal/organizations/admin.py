@@ -58,7 +58,7 @@ class OrganizationAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 class MembershipAdmin(SafeAutocompleteMixin, LargeTableAdmin):
     list_display = ["user", "organization", "role", "is_active", "created_at"]
     list_filter = ["role", "is_active"]
-    search_fields = ["user__real_name", "user__mobile", "organization__name"]
+    search_fields = ["user__real_name", "=user__mobile", "organization__name"]
     list_select_related = ["user", "organization"]
     autocomplete_fields = ["user", "organization"]
 
