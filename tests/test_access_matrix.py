@@ -394,3 +394,6 @@ def test_window_desk_pages_as_every_role(as_role, role):
         if role == "anonymous":
             assert reverse("accounts:login") in response.url
     assert client.get(reverse("certificates:print_queue_export", args=["other"])).status_code in (302, 404)
+    # Batch hand-over with nothing ticked: the window is told so (400), nobody else learns of it.
+    response = client.post(reverse("certificates:handover_batch"))
+    assert response.status_code == {**WINDOW_ONLY, "window_staff": 400}[role], (role, response.status_code)
