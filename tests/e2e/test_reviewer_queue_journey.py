@@ -5,7 +5,7 @@ the page through the permission-checking view (the page's CSP lets it frame its 
 import io
 
 from django.core.files.base import ContentFile
-from PIL import Image
+from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from applications.models import Application, Material, State
@@ -15,9 +15,11 @@ from tests.workflow_helpers import DEMO, at
 
 
 def _png() -> bytes:
-    """A 2×2 red PNG, as a phone photo of a document would arrive (smaller)."""
+    """A 240×160 picture standing for a phone photo of a document: a red border on white."""
     buffer = io.BytesIO()
-    Image.new("RGB", (2, 2), "red").save(buffer, "PNG")
+    picture = Image.new("RGB", (240, 160), "white")
+    ImageDraw.Draw(picture).rectangle((4, 4, 235, 155), outline="red", width=6)
+    picture.save(buffer, "PNG")
     return buffer.getvalue()
 
 
@@ -74,7 +76,7 @@ def test_review_page_next_file_expand_all_and_preview_journey(page, site, demo, 
     page.locator(f"#material-{image.pk} summary").click()
     picture = page.locator(f"#material-{image.pk} img")
     expect(picture).to_be_visible()
-    page.wait_for_function("img => img.complete && img.naturalWidth === 2", arg=picture.element_handle())
+    page.wait_for_function("img => img.complete && img.naturalWidth === 240", arg=picture.element_handle())
     page.locator(f"#material-{pdf.pk}").scroll_into_view_if_needed()
     shot("materials-previewed")
 
