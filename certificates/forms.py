@@ -46,6 +46,47 @@ class HandoverForm(forms.Form):
         return value
 
 
+class HandoverBatchForm(forms.Form):
+    """Several printed certificates handed over at once: the ticked ids, who collects the ones
+    collected in person (blank: each holder), and the carrier and each tracking number of the ones
+    sent by express. Shapes only; the service decides per certificate."""
+
+    collected_by = forms.CharField(
+        label=_("领取人姓名"),
+        max_length=50,
+        required=False,
+        help_text=_("本人领取的留空；由单位经办人等统一代领时填写代领人。"),
+    )
+    collector_id_number = forms.CharField(label=_("代领人身份证号码"), max_length=30, required=False)
+    carrier = forms.CharField(
+        label=_("快递公司"), max_length=50, required=False, help_text=_("所选证书中有快递寄送的须填写。")
+    )
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self._ids = data.getlist("certificate") if data is not None else []
+        self._tracking = {
+            key.removeprefix("tracking-"): value for key, value in (data or {}).items() if key.startswith("tracking-")
+        }
+
+    clean_collector_id_number = HandoverForm.clean_collector_id_number
+
+    def certificate_ids(self) -> list[int]:
+        return [int(value) for value in self._ids if str(value).isdigit()][:1000]
+
+    def tracking_numbers(self) -> dict[int, str]:
+        """Each express certificate's tracking number as typed, tidied as on the single form."""
+        return {
+            int(key): "".join(unicodedata.normalize("NFKC", value).split()).upper()
+            for key, value in self._tracking.items()
+            if key.isdigit() and value.strip()
+        }
+
+    def bad_tracking_numbers(self) -> set[int]:
+        """The certificates whose tracking number is not 6 to 40 letters or digits."""
+        return {pk for pk, value in self.tracking_numbers().items() if not re.fullmatch(r"[A-Z0-9\-]{6,40}", value)}
+
+
 def _year_choices():
     year = timezone.localdate().year
     return [(y, str(y)) for y in range(year, year - 5, -1)]

@@ -44,6 +44,11 @@ def awaiting_handover(user) -> QuerySet[Application]:
     return window_applications(user).filter(printed=True, handed_over=False, certificate__is_void=False)
 
 
+def certificates_for_window(user, ids) -> QuerySet[Certificate]:
+    """These certificates, of the applications this user's windows serve (others: as if missing)."""
+    return Certificate.objects.filter(pk__in=ids, application__in=window_applications(user).values("pk")).order_by("pk")
+
+
 def certificate_for(user, pk) -> Certificate:
     """The certificate `pk` if `user` may see it; 404 otherwise."""
     certificate = (

@@ -636,6 +636,45 @@ def handover_record(
         return handover
 
 
+def handover_batch(
+    *,
+    certificate_ids: list[int],
+    user,
+    collected_by: str = "",
+    collector_id_number: str = "",
+    carrier: str = "",
+    tracking_numbers: dict[int, str] | None = None,
+) -> tuple[list[Handover], list[tuple[Certificate, str]]]:
+    """Record many hand-overs in one action, each by `handover_record` in its own transaction (one
+    Handover row, one message to the holder each; a refusal leaves the others done). Each goes the
+    way its applicant chose: collected in person — by `collected_by` (a unit's officer collecting
+    for several, with their ID number), or by each holder when left blank — or sent by `carrier`
+    with that certificate's tracking number. A certificate this user may not manage is skipped
+    exactly like one that does not exist."""
+    if len(certificate_ids) > settings.REVIEW_BATCH_MAX:
+        raise ValidationError({"certificate": _("一次最多批量发放%(n)d张证书。") % {"n": settings.REVIEW_BATCH_MAX}})
+    tracking_numbers = tracking_numbers or {}
+    done, refused = [], []
+    found = Certificate.objects.select_related("application", "application__unit", "application__unit__region")
+    for certificate in found.filter(pk__in=certificate_ids).order_by("pk"):
+        if not can_manage_certificate(user, certificate):
+            continue
+        try:
+            done.append(
+                handover_record(
+                    certificate_id=certificate.pk,
+                    user=user,
+                    collected_by=collected_by.strip() or certificate.holder_name,
+                    collector_id_number=collector_id_number if collected_by.strip() else "",
+                    carrier=carrier,
+                    tracking_number=tracking_numbers.get(certificate.pk, ""),
+                )
+            )
+        except ValidationError as error:
+            refused.append((certificate, " ".join(error.messages)))
+    return done, refused
+
+
 # --- asking for documents from the pages ------------------------------------------------------
 
 

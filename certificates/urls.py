@@ -13,6 +13,7 @@ urlpatterns = [
     path("certificates/<int:pk>/", views.certificate_detail, name="detail"),
     path("certificates/<int:pk>/pdf/", views.certificate_pdf, name="pdf"),
     path("certificates/<int:pk>/handover/", views.handover, name="handover"),
+    path("certificates/handover/", views.handover_batch, name="handover_batch"),
     path("documents/", views.job_list, name="jobs"),
     path("documents/<int:pk>/", views.job_detail, name="job"),
     path("documents/<int:pk>/status/", views.job_status, name="job_status"),

@@ -22,7 +22,7 @@ from portal.organizations.models import Organization, OrgKind
 from portal.organizations.permissions import is_admin
 
 from . import exports, ratelimit, selectors, services
-from .forms import DepartmentDocumentForm, HandoverForm, VerifyForm
+from .forms import DepartmentDocumentForm, HandoverBatchForm, HandoverForm, VerifyForm
 from .models import DocumentKind, JobStatus
 from .permissions import (
     can_manage_certificate,
@@ -100,20 +100,79 @@ def print_queue(request):
         else:
             messages.success(request, _("已提交打印 %(n)d 张证书。") % {"n": job.total})
             return redirect("certificates:job", pk=job.pk)
-    waiting = Paginator(selectors.awaiting_print(request.user), 200).get_page(request.GET.get("page"))
     selected = set(request.POST.getlist("application")) if request.method == "POST" else set()
+    return _print_page(
+        request, reason=reason, errors=errors, selected=selected, status=400 if request.method == "POST" else 200
+    )
+
+
+def _print_page(request, *, reason="", errors=None, selected=(), handover_form=None, status=200):
+    waiting = Paginator(selectors.awaiting_print(request.user), 200).get_page(request.GET.get("page"))
+    form = handover_form or HandoverBatchForm()
+    handover = list(selectors.awaiting_handover(request.user)[:200])
+    # What was typed in each row's tracking number stays there when the page comes back.
+    for application in handover:
+        application.tracking_typed = (
+            form.data.get(f"tracking-{application.certificate.pk}", "") if form.is_bound else ""
+        )
     return render(
         request,
         "certificates/print_queue.html",
         {
             "waiting": waiting,
-            "handover": selectors.awaiting_handover(request.user)[:200],
+            "handover": handover,
             "reason": reason,
-            "errors": errors,
+            "errors": errors or {},
             "selected": selected,
+            "handover_form": form,
+            "handover_selected": set(form.data.getlist("certificate")) if form.is_bound else set(),
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def handover_batch(request):
+    """批量发放: the ticked printed certificates, each recorded singly; what was typed stays on the
+    page when anything is refused."""
+    if not window_memberships(request.user):
+        raise Http404
+    form = HandoverBatchForm(request.POST)
+    if not form.is_valid():
+        return _print_page(request, handover_form=form, status=400)
+    ids = form.certificate_ids()
+    if not ids:
+        form.add_error(None, _("请勾选要发放的证书。"))
+        return _print_page(request, handover_form=form, status=400)
+    bad = form.bad_tracking_numbers()
+    try:
+        done, refused = services.handover_batch(
+            certificate_ids=[pk for pk in ids if pk not in bad],
+            user=request.user,
+            collected_by=form.cleaned_data["collected_by"],
+            collector_id_number=form.cleaned_data["collector_id_number"],
+            carrier=form.cleaned_data["carrier"],
+            tracking_numbers=form.tracking_numbers(),
+        )
+    except ValidationError as error:
+        form.add_error(None, " ".join(error.messages))
+        return _print_page(request, handover_form=form, status=400)
+    if done:
+        messages.success(request, _("已登记发放 %(n)d 张证书。") % {"n": len(done)})
+    problems = [
+        _("%(number)s：%(reason)s") % {"number": certificate.number, "reason": reason}
+        for certificate, reason in refused
+    ]
+    problems += [
+        _("%(number)s：快递单号应为6至40位字母或数字。") % {"number": certificate.number}
+        for certificate in selectors.certificates_for_window(request.user, bad)
+    ]
+    if problems:
+        for problem in problems:
+            form.add_error(None, problem)
+        return _print_page(request, handover_form=form, status=400)
+    return redirect("certificates:print_queue")
 
 
 @login_required

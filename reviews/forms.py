@@ -246,8 +246,21 @@ class CommitteeVoteForm(forms.Form):
 
 
 class BatchPassForm(forms.Form):
-    opinion = forms.CharField(required=True, error_messages={"required": gettext_lazy("批量通过也须填写审核意见。")})
+    """The queue's batch: the ticked applications, one opinion, and pass (the default), return or fail."""
+
+    opinion = forms.CharField(required=True, error_messages={"required": gettext_lazy("批量处理也须填写审核意见。")})
     application = forms.Field(required=False)
+    action = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("pass", gettext_lazy("通过")),
+            ("return", gettext_lazy("退回修改")),
+            ("fail", gettext_lazy("不通过")),
+        ],
+    )
+
+    def chosen_action(self) -> str:
+        return (self.cleaned_data.get("action") if hasattr(self, "cleaned_data") else "") or "pass"
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
@@ -266,6 +279,8 @@ class BatchPassForm(forms.Form):
             return " ".join(self.errors["application"])
         if "opinion" in self.errors:
             return " ".join(self.errors["opinion"])
+        if "action" in self.errors:
+            return " ".join(self.errors["action"])
         if not self.cleaned_data.get("application"):
-            return str(gettext_lazy("请勾选要通过的申报。"))
+            return str(gettext_lazy("请勾选要处理的申报。"))
         return ""

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 
 from applications.acceptance import number_pattern
 from applications.models import Application, State
@@ -108,6 +108,33 @@ def scanned_application(user, text: str) -> Application | None:
         return None
     found = list(Application.objects.filter(query).filter(acceptance_q(text)).values_list("pk", flat=True)[:2])
     return Application(pk=found[0]) if len(found) == 1 else None
+
+
+def next_waiting(user, application) -> Application | None:
+    """下一份: the file after this one in the user's waiting queue (its default order), else the
+    first other file waiting, else None. One query."""
+    query = scope_filter(user, waiting_only=True)
+    if query is None:
+        return None
+    waiting = Application.objects.filter(query, submitted_at__isnull=False).exclude(pk=application.pk)
+    if application.submitted_at is not None:
+        after = Q(submitted_at__gt=application.submitted_at) | Q(
+            submitted_at=application.submitted_at, pk__gt=application.pk
+        )
+        ordered = waiting.annotate(later=Case(When(after, then=Value(0)), default=Value(1)))
+        waiting = ordered.order_by("later", "submitted_at", "id")
+    else:
+        waiting = waiting.order_by("submitted_at", "id")
+    return waiting.only("pk").first()
+
+
+# What the review page shows in place (the browser's own PDF viewer, or an image), served inline by
+# the permission-checking preview view; anything else is downloaded.
+PREVIEW_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp")
+
+
+def previewable(material) -> bool:
+    return (material.content_type or "").split(";")[0].strip().lower() in PREVIEW_TYPES
 
 
 def application_for_review(application_id) -> Application | None:

@@ -17,10 +17,31 @@ from .votes import VoteRule
 MAX_VOTES = 999
 
 
-def batch_pass(*, application_ids: list[int], user, opinion: str) -> tuple[list[Application], list[tuple[int, str]]]:
-    """Pass several applications, each in its own transaction and audited singly. An id outside
-    what the user may see as a reviewer is skipped exactly like one that does not exist: nothing
-    is written and nothing in the answer tells the two apart."""
+# What a batch from the queue may do, and which of the application's steps does it.
+BATCH_PASS, BATCH_RETURN, BATCH_FAIL = "pass", "return", "fail"
+BATCH_STEP = {BATCH_RETURN: "return_for_changes", BATCH_FAIL: "fail"}
+
+
+def _batch_labels():
+    return {BATCH_PASS: _("批量通过"), BATCH_RETURN: _("批量退回修改"), BATCH_FAIL: _("批量不通过")}
+
+
+def _batch_refusal(action: str) -> str:
+    if action == BATCH_PASS:
+        return _("当前不能批量通过（窗口受理须逐份核对原件；其他环节须由该环节的审核人处理）。")
+    return _("当前不在您的处理环节，不能%(what)s。") % {"what": _batch_labels()[action]}
+
+
+def batch_decide(
+    *, application_ids: list[int], user, opinion: str, action: str = BATCH_PASS
+) -> tuple[list[Application], list[tuple[int, str]]]:
+    """Pass, return or fail several applications with one opinion, each in its own transaction
+    and audited singly (by the workflow's `fire`, as from the review page: the return limit and
+    every other check apply to each). An id outside what the user may see as a reviewer is skipped
+    exactly like one that does not exist: nothing is written and nothing in the answer tells the
+    two apart."""
+    if action not in _batch_labels():
+        raise ValidationError({"action": _("未知的批量操作。")})
     if len(application_ids) > settings.REVIEW_BATCH_MAX:
         raise ValidationError({"application": _("一次最多批量处理%(n)d份申报。") % {"n": settings.REVIEW_BATCH_MAX}})
     done, refused = [], []
@@ -28,19 +49,16 @@ def batch_pass(*, application_ids: list[int], user, opinion: str) -> tuple[list[
         application = Application.objects.select_related("unit", "unit__region").filter(pk=application_id).first()
         if application is None or not can_view_as_reviewer(user, application):
             continue
-        steps = [s for s in available_steps(user, application) if s.batchable]
-        if not steps:
-            try:
-                refuse(
-                    application_id,
-                    user=user,
-                    message=_("当前不能批量通过（窗口受理须逐份核对原件；其他环节须由该环节的审核人处理）。"),
-                    attempted=str(_("批量通过")),
-                )
-            except WorkflowRefused as refusal:
-                refused.append((application_id, refusal.message))
-            continue
+        available = available_steps(user, application)
+        if action == BATCH_PASS:
+            steps = [s for s in available if s.batchable]
+        else:
+            steps = [s for s in available if s.method == BATCH_STEP[action]]
         try:
+            if not steps:
+                refuse(
+                    application_id, user=user, message=_batch_refusal(action), attempted=str(_batch_labels()[action])
+                )
             done.append(
                 fire(
                     application_id=application_id,
@@ -53,6 +71,13 @@ def batch_pass(*, application_ids: list[int], user, opinion: str) -> tuple[list[
         except WorkflowRefused as refusal:
             refused.append((application_id, refusal.message))
     return done, refused
+
+
+def batch_pass(*, application_ids: list[int], user, opinion: str) -> tuple[list[Application], list[tuple[int, str]]]:
+    """Pass several applications, each in its own transaction and audited singly. An id outside
+    what the user may see as a reviewer is skipped exactly like one that does not exist: nothing
+    is written and nothing in the answer tells the two apart."""
+    return batch_decide(application_ids=application_ids, user=user, opinion=opinion, action=BATCH_PASS)
 
 
 def committee_record(

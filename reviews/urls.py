@@ -35,6 +35,7 @@ urlpatterns = [
     path("reviews/<int:pk>/", views.detail, name="detail"),
     path("reviews/<int:pk>/decide/", views.decide, name="decide"),
     path("reviews/<int:pk>/reveal/", views.reveal, name="reveal"),
+    path("reviews/<int:pk>/materials/<int:material_pk>/preview/", views.material_preview, name="material_preview"),
     path("reviews/", include(notice_urls)),
     path("notices/", include(public_notice_urls)),
 ]

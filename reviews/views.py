@@ -4,13 +4,18 @@ applicant's timeline. Every page is scoped: outside a reviewer's scope an applic
 import shutil
 import subprocess
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from applications.labels import applicant_label
@@ -98,20 +103,34 @@ def batch(request):
     if refusal:
         messages.error(request, refusal)
     else:
+        action = form.chosen_action()
         try:
-            done, refused = services.batch_pass(
+            done, refused = services.batch_decide(
                 application_ids=form.cleaned_data["application"],
                 user=request.user,
                 opinion=form.cleaned_data["opinion"],
+                action=action,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return redirect("reviews:queue")
+            return redirect(_back_to_queue(request))
         if done:
-            messages.success(request, _("已通过 %(n)d 份申报。") % {"n": len(done)})
+            done_messages = {
+                services.BATCH_PASS: _("已通过 %(n)d 份申报。"),
+                services.BATCH_RETURN: _("已退回修改 %(n)d 份申报。"),
+                services.BATCH_FAIL: _("已将 %(n)d 份申报审核为不通过。"),
+            }
+            messages.success(request, done_messages[action] % {"n": len(done)})
         for application_id, reason in refused:
             messages.error(request, _("申报 %(id)d 未处理：%(r)s") % {"id": application_id, "r": reason})
-    return redirect("reviews:queue")
+    return redirect(_back_to_queue(request))
+
+
+def _back_to_queue(request) -> str:
+    """The queue with the filters the batch was sent from (posted back as `query`)."""
+    # Parsed and encoded again: only a query string can come back, never another address.
+    query = QueryDict(request.POST.get("query", "")).urlencode()
+    return f"{reverse('reviews:queue')}?{query}" if query else reverse("reviews:queue")
 
 
 def _review_page(request, application, *, status=200, opinion="", reveal=False, vote_form=None, decision=None):
@@ -135,6 +154,8 @@ def _review_page(request, application, *, status=200, opinion="", reveal=False, 
             "vote_rule": VoteRule.of(application.committee),
             "applicant_label": applicant_label(application),
             "intake": any(step.method == "window_accept" for step in steps),
+            "next_file": selectors.next_waiting(request.user, application),
+            "previewable": {m.pk for m in application.materials.all() if selectors.previewable(m)},
             # The window in scope prints the file's cover sheet (certificates: the document job).
             "window_desk": any(
                 m.role == Role.WINDOW_STAFF and covers(m, application.unit) for m in reviewer_memberships(request.user)
@@ -164,6 +185,32 @@ def detail(request, pk):
         viewer=request.user, action=AuditAction.VIEW_APPLICATION, subject=application.applicant, obj=application
     )
     return _review_page(request, application)
+
+
+@never_cache
+@login_required
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": [SELF], "object-src": [SELF]})
+def material_preview(request, pk, material_pk):
+    """A PDF or image material shown in the review page (iframe / img): the reviewer's scope is
+    checked as for the page, the file is streamed inline, and the access audited as a download.
+    The page may frame it (same origin only); any other type is a 404 here (it is downloaded)."""
+    application = _visible(request, pk)
+    material = application.materials.filter(pk=material_pk).first()
+    if material is None or not selectors.previewable(material):
+        raise Http404
+    try:
+        handle = material.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    record_access(
+        viewer=request.user, action=AuditAction.DOWNLOAD_MATERIAL, subject=application.applicant, obj=material
+    )
+    response = FileResponse(
+        handle, as_attachment=False, filename=material.display_name, content_type=material.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

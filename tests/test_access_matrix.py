@@ -182,6 +182,15 @@ def test_application_pages_as_every_role(as_role, filed, role):
         assert response.status_code == expected[role], (name, role, response.status_code)
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_material_preview_as_every_role(as_role, filed, role):
+    """In-page preview of a material: whoever may open the review page (the applicant downloads
+    their own files from their own pages)."""
+    url = reverse("reviews:material_preview", args=[filed.pk, filed.materials.first().pk])
+    response = as_role(role).get(url)
+    assert response.status_code == APPLICATION_PAGES["reviews:detail"][role], (role, response.status_code)
+
+
 # The committee office (of the demo pool's committees) and the admin; a bureau approver is no office.
 POOL_OFFICE = {"anonymous": 302, **dict.fromkeys(ROLES[1:], 404), "committee_office": 200, "admin": 200}
 
@@ -407,6 +416,9 @@ def test_window_desk_pages_as_every_role(as_role, role):
         if role == "anonymous":
             assert reverse("accounts:login") in response.url
     assert client.get(reverse("certificates:print_queue_export", args=["other"])).status_code in (302, 404)
+    # Batch hand-over with nothing ticked: the window is told so (400), nobody else learns of it.
+    response = client.post(reverse("certificates:handover_batch"))
+    assert response.status_code == {**WINDOW_ONLY, "window_staff": 400}[role], (role, response.status_code)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -42,6 +42,17 @@
     });
   });
 
+  // <button data-expand-all="CSS selector"> / data-collapse-all: opens or closes every <details> it names.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-expand-all], [data-collapse-all]");
+    if (!button) return;
+    var open = button.hasAttribute("data-expand-all");
+    var selector = button.getAttribute(open ? "data-expand-all" : "data-collapse-all");
+    document.querySelectorAll(selector).forEach(function (details) {
+      details.open = open;
+    });
+  });
+
   // Submit guards, in the order they must apply: wait for an autosave, ask first, then refuse a
   // second click.
   document.addEventListener("submit", function (event) {
