@@ -11,7 +11,8 @@ with the number or size of the files.
     ... scripts/bench_submit_burst.py -n 100 --megabytes 5 --json burst.json
 
 The database must be an empty PostgreSQL one or one this script built (its applicants are found
-by name and put back to "one material missing" before each run). Files go to a temporary folder.
+by name and put back to "one material missing" before each run). Files go to a folder named
+after the database in the system's temporary folder.
 """
 
 import argparse
@@ -207,7 +208,10 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("bench_submit_burst: set DATABASE_URL to a PostgreSQL database (empty, or built by this script)")
-    media = Path(tempfile.mkdtemp(prefix="burst-media-"))
+    # One folder per database: the applicants' photos stored when they were built are read again
+    # by every later run's submissions (a fresh folder would lose them).
+    media = Path(tempfile.gettempdir()) / f"burst-media-{url.rstrip('/').rsplit('/', 1)[-1]}"
+    media.mkdir(exist_ok=True)
     os.environ["MEDIA_ROOT"] = str(media)
     bench_load.setup(url)
     from django.conf import settings
