@@ -5,6 +5,7 @@ count of each page pinned, whatever the number of rows."""
 import importlib
 
 import pytest
+from axes.models import AccessAttempt
 from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -95,7 +96,7 @@ ADMIN_LISTS = {
     "/admin/applications/application/": 8,
     "/admin/applications/reviewrecord/": 5,
     "/admin/certificates/certificate/": 7,
-    # Not /admin/accounts/user/: its lock_state column still asks django-axes once per row.
+    "/admin/accounts/user/": 5,  # its lock column in the rows query, not one axes query per row
     "/admin/organizations/membership/": 5,
 }
 
@@ -166,3 +167,28 @@ def test_the_migration_fills_the_stage_clock_from_the_last_change_of_state(demo)
     assert submitted.stage_entered_at == submitted.records.get().created_at
     assert accepted.stage_entered_at == last.created_at
     assert draft.stage_entered_at is None
+
+
+def test_the_user_changelist_shows_a_locked_account_from_the_rows_query(as_role, settings):
+    locked = user("applicant")
+    AccessAttempt.objects.create(
+        username=locked.id_number,
+        ip_address="10.0.0.9",
+        user_agent="pytest",
+        http_accept="*/*",
+        path_info="/accounts/login/",
+        get_data="",
+        post_data="",
+        failures_since_start=settings.AXES_FAILURE_LIMIT,
+    )
+    client = as_role("admin")
+    path = f"/admin/accounts/user/?q={locked.mobile}"
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(path).content.decode()
+    assert "锁定至" in page
+    # Read before the next request: Django empties the query log when a request starts.
+    asking_axes = [sql for sql in _sql(queries) if "axes_accessattempt" in sql]
+    assert len(asking_axes) == 1 and 'FROM "accounts_user"' in asking_axes[0], asking_axes  # the rows query
+    unlocked = client.get("/admin/accounts/user/?q=" + user("unit_hr").mobile).content.decode()
+    assert "锁定至" not in unlocked

@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from portal.core.admin_lists import EstimatedCountPaginator
 from portal.core.identity import normalize_mobile, parse_id_number, validate_mobile
 
-from .lockout import locked_until
+from .lockout import last_locking_attempt, lockout_end
 from .models import User
 from .services import user_unlock
 
@@ -78,9 +78,13 @@ class UserAdmin(BaseUserAdmin):
     def masked_id_number(self, obj):
         return obj.masked_id_number
 
+    def get_queryset(self, request):
+        # The lock column in the same query as the rows, not one django-axes query per row.
+        return super().get_queryset(request).annotate(locked_by_attempt_at=last_locking_attempt())
+
     @admin.display(description=_("锁定状态"))
     def lock_state(self, obj):
-        until = locked_until(obj)
+        until = lockout_end(obj.locked_by_attempt_at)
         return _("锁定至 %(t)s") % {"t": until.astimezone().strftime("%H:%M")} if until else "—"
 
     @admin.action(description=_("解锁所选账号"))

@@ -5,6 +5,7 @@ import ipaddress
 from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -63,20 +64,29 @@ def lockout_response(request, original_response=None, credentials=None):
     )
 
 
+def _locking_attempts(username):
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return AccessAttempt.objects.filter(
+        username=username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since
+    ).order_by("-attempt_time")
+
+
 def locked_until(user):
     """When the lockout of `user` ends, or None when the account is not locked."""
-
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
-    attempt = (
-        AccessAttempt.objects.filter(
-            username=lock_key(user),
-            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-            attempt_time__gte=since,
-        )
-        .order_by("-attempt_time")
-        .first()
-    )
+    attempt = _locking_attempts(lock_key(user)).first()
     return attempt.attempt_time + settings.AXES_COOLOFF_TIME if attempt else None
+
+
+def last_locking_attempt():
+    """For a list of users in one query (`.annotate(x=last_locking_attempt())`): the time of the
+    attempt that locks each one now, or None; the lockout ends AXES_COOLOFF_TIME after it. Axes
+    stores the lock key (the ID number's blind index), so the rows' index column is matched."""
+    return Subquery(_locking_attempts(OuterRef("id_number_index")).values("attempt_time")[:1])
+
+
+def lockout_end(attempt_time):
+    """When a lockout whose locking attempt was at `attempt_time` ends (None for no attempt)."""
+    return attempt_time + settings.AXES_COOLOFF_TIME if attempt_time else None
 
 
 def _locked_attempts(keys):
