@@ -7,9 +7,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from applications import services as filing
 from applications.models import Profile
 from applications.sample import png_bytes
+from applications.services import SubmitRefused
 from certificates.documents import _photos
+from tests.filing_helpers import fill_everything
 from tests.test_certificates_helpers import approved, issued
 from tests.workflow_helpers import start, submitted, user
 
@@ -65,3 +68,16 @@ def test_the_certificate_carries_the_filed_photo(demo):
     _profile_changes_after_submission(application.applicant)
     photo = _photos([certificate])[certificate.pk]
     assert photo == "data:image/png;base64," + base64.b64encode(filed).decode()
+
+
+def test_a_photo_lost_from_storage_refuses_the_submission_at_the_photo(demo):
+    """A profile whose photo file is gone from storage (a restore without media, say) is told to
+    upload it again; the submission is refused with nothing filed, not a server error."""
+    application = fill_everything(start("initial_recognition"))
+    profile = Profile.objects.get(user=application.applicant)
+    profile.photo.storage.delete(profile.photo.name)
+    with pytest.raises(SubmitRefused) as refused:
+        filing.application_submit(application=application, user=application.applicant)
+    assert any("证件照" in problem for problem in refused.value.problems)
+    application.refresh_from_db()
+    assert application.submitted_at is None and not application.filed_photo
