@@ -95,5 +95,7 @@ class BlacklistAdmin(admin.ModelAdmin):
     form = BlacklistForm
     list_display = ["real_name", "id_number", "decided_on", "ends_on", "decided_by"]
     list_filter = ["decided_on", "ends_on"]
+    # The ID number is encrypted: searched whole (its blind index), never sorted.
     search_fields = ["real_name", "=id_number", "reason"]
+    sortable_by = ["real_name", "decided_on", "ends_on", "decided_by"]
     date_hierarchy = "decided_on"

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from portal.accounts.lockout import lock_key
 from portal.notifications.models import SmsMessage
 from portal.organizations.models import NameChange, OrgStatus
 from tests.factories import DepartmentFactory, UnitFactory, member
@@ -130,7 +131,7 @@ def test_officer_home_counts_staff_and_locked_accounts_in_the_database(client, s
 
     locked = unit.memberships.filter(role="applicant").select_related("user").first().user
     outsider = member("applicant", UnitFactory())
-    for username in [locked.id_number, outsider.id_number]:
+    for username in [lock_key(locked), lock_key(outsider)]:
         AccessAttempt.objects.create(
             username=username,
             ip_address="10.0.0.1",

@@ -58,7 +58,9 @@ class UserAdmin(BaseUserAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_display = ["real_name", "masked_id_number", "mobile", "is_active", "is_staff", "lock_state", "date_joined"]
+    # ID numbers and mobiles are encrypted: searched whole (their blind index), never sorted.
     search_fields = ["real_name", "=id_number", "=mobile"]
+    sortable_by = ["real_name", "is_active", "is_staff", "date_joined"]
     list_filter = ["is_active", "is_staff", "is_superuser"]
     readonly_fields = ["id_number", "date_joined", "last_login"]
     fieldsets = [
