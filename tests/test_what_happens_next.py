@@ -56,6 +56,8 @@ def test_a_return_marks_sections_and_the_applicant_sees_opinion_marks_and_chance
     assert page.count("需修改") >= 2  # the two marked sections in the menu
     assert f"还剩 {filed.returns_left} 次退回/重置机会" in page
     assert filed.returns_left == 2
+    timeline = as_role("applicant").get(reverse("applications:timeline", args=[filed.pk])).content.decode()
+    assert "剩余退回/重置机会 2 次" in timeline
 
     # Submitted again: the notice is gone.
     assert as_role("applicant").post(reverse("applications:submit", args=[filed.pk])).status_code == 302
