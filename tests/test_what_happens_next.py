@@ -7,6 +7,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from applications.models import State
+from portal.catalog.loader import load_catalog
+from portal.catalog.models import Item, MaterialRequirement
 from portal.notifications.models import Notification
 from portal.organizations.models import Organization
 from reviews.models import ReturnedSections, UnitRecommendation
@@ -114,3 +116,11 @@ def test_unit_message_reaches_only_the_units_own_staff(as_role, demo):
     told = set(Notification.objects.filter(subject__contains="全员").values_list("recipient__mobile", flat=True))
     assert colleague.mobile in told and DEMO["applicant"] in told and DEMO["unit_hr"] not in told
     assert stranger.mobile not in told
+
+
+def test_reloading_the_catalogue_retires_the_scanned_recommendation_form(catalog):
+    item = Item.objects.get(code="initial_recognition")
+    stale = MaterialRequirement.objects.create(item=item, name="单位推荐意见表", order=99)
+    load_catalog()
+    assert not MaterialRequirement.objects.filter(pk=stale.pk).exists()
+    assert MaterialRequirement.objects.filter(item=item).exists()
