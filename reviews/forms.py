@@ -169,8 +169,7 @@ class DecisionForm(forms.Form):
     )
     recommendation = forms.CharField(
         label=gettext_lazy("基层单位意见"),
-        required=False,
-        max_length=5000,
+        required=False,  # a TextField: no limit, so nothing typed is dropped as "invalid"
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=gettext_lazy(
             "推荐上报时填写：推荐意见如何形成（如经单位职称推荐工作小组或领导班子集体研究）、参与人员、"

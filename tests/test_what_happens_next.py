@@ -7,6 +7,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from applications.models import State
+from portal.catalog.loader import load_catalog
+from portal.catalog.models import Item, MaterialRequirement
 from portal.notifications.models import Notification
 from portal.organizations.models import Organization
 from reviews.models import ReturnedSections, UnitRecommendation
@@ -56,6 +58,8 @@ def test_a_return_marks_sections_and_the_applicant_sees_opinion_marks_and_chance
     assert page.count("需修改") >= 2  # the two marked sections in the menu
     assert f"还剩 {filed.returns_left} 次退回/重置机会" in page
     assert filed.returns_left == 2
+    timeline = as_role("applicant").get(reverse("applications:timeline", args=[filed.pk])).content.decode()
+    assert "剩余退回/重置机会 2 次" in timeline
 
     # Submitted again: the notice is gone.
     assert as_role("applicant").post(reverse("applications:submit", args=[filed.pk])).status_code == 302
@@ -112,3 +116,11 @@ def test_unit_message_reaches_only_the_units_own_staff(as_role, demo):
     told = set(Notification.objects.filter(subject__contains="全员").values_list("recipient__mobile", flat=True))
     assert colleague.mobile in told and DEMO["applicant"] in told and DEMO["unit_hr"] not in told
     assert stranger.mobile not in told
+
+
+def test_reloading_the_catalogue_retires_the_scanned_recommendation_form(catalog):
+    item = Item.objects.get(code="initial_recognition")
+    stale = MaterialRequirement.objects.create(item=item, name="单位推荐意见表", order=99)
+    load_catalog()
+    assert not MaterialRequirement.objects.filter(pk=stale.pk).exists()
+    assert MaterialRequirement.objects.filter(item=item).exists()

@@ -190,7 +190,12 @@
       return;
     }
     // Offline, or the server could not save just now: keep the edits and try again, backing off.
-    if (line) line.textContent = line.getAttribute("data-retry-text") || "未保存，正在重试";
+    if (line) {
+      var note = document.createElement("span");
+      note.className = "autosave-retry";
+      note.textContent = line.getAttribute("data-retry-text") || "未保存，正在重试";
+      line.replaceChildren(note);
+    }
     if (form._leaveTo) {
       var href = form._leaveTo;
       form._leaveTo = null;

@@ -218,6 +218,7 @@ def test_applicant_files_an_evaluation_end_to_end(page, site, demo, shot, tmp_pa
     expect(page.locator("#eligibility-checks")).to_contain_text("副高级")
     shot("eligibility-fails")
     page.get_by_role("button", name="提交申报").click()
+    page.get_by_role("button", name="确认提交").click()
     expect(page.locator(".messages")).to_contain_text("不符合申报条件")
     assert Application.objects.get(applicant__mobile=applicant.mobile).state == State.DRAFT
 
@@ -228,7 +229,11 @@ def test_applicant_files_an_evaluation_end_to_end(page, site, demo, shot, tmp_pa
     open_nav(page, "完整性检查与提交")
     expect(page.locator("#eligibility-result")).to_contain_text("符合申报条件")
     shot("eligibility-passes")
-    page.get_by_role("button", name="提交申报").dblclick()
+    page.get_by_role("button", name="提交申报").click()
+    expect(page.locator("#send-to")).to_contain_text("单位审核")
+    expect(page.locator("#sent-materials")).to_contain_text("申报材料")
+    shot("confirm")
+    page.get_by_role("button", name="确认提交").dblclick()
     expect(page.locator(".messages")).to_contain_text("申报已提交")
     shot("submitted")
     application = Application.objects.get(applicant__mobile=applicant.mobile)
@@ -252,6 +257,7 @@ def test_submitting_after_the_window_closed_is_refused(page, site, demo, shot):
         closes_at=timezone.now() - datetime.timedelta(seconds=1)
     )
     page.get_by_role("button", name="提交申报").click()
+    page.get_by_role("button", name="确认提交").click()
     expect(page.locator(".messages")).to_contain_text("申报时间已截止")
     expect(page.locator("#window .badge")).to_have_text("已截止")
     shot("window-closed")

@@ -14,6 +14,8 @@ def applicant_submits(page, site, application):
     page.goto(f"{site}/applications/{application.pk}/checklist/")
     expect(page.locator("#complete")).to_be_visible()
     page.get_by_role("button", name="提交申报").click()
+    # The confirmation lists what is sent and to whom; 确认提交 sends it.
+    page.get_by_role("button", name="确认提交").click()
     expect(page.locator(".messages")).to_contain_text("申报已提交")
 
 
@@ -63,6 +65,8 @@ def test_routes_through_the_department_with_a_return(page, site, demo, shot, ite
     shot("applicant-returned")
     page.goto(f"{site}/applications/{application.pk}/checklist/")
     page.get_by_role("button", name="提交申报").click()
+    expect(page.locator("#send-to")).to_contain_text("主管部门审核")  # back to the stage that returned it
+    page.get_by_role("button", name="确认提交").click()
     expect(page.locator(".messages")).to_contain_text("申报已提交")
     assert Application.objects.get(pk=application.pk).state == State.DEPARTMENT_REVIEW
     review(page, site, "dept_reviewer", application, "审核通过", "材料已补齐，同意。")
