@@ -32,6 +32,7 @@ from portal.organizations.scope import reviewer_memberships
 
 from . import exports, selectors, services
 from .forms import BatchPassForm, CommitteeVoteForm, DecisionForm, OfflineForm, OriginalsForm, QueueFilter
+from .models import CommitteeResult, NoticeKind
 from .offline import PAPER_CHECKLIST, offline_record
 from .votes import VoteRule
 
@@ -133,9 +134,19 @@ def _review_page(request, application, *, status=200, opinion="", reveal=False, 
             "vote_rule": VoteRule.of(application.committee),
             "applicant_label": applicant_label(application),
             "intake": any(step.method == "window_accept" for step in steps),
+            "committee_tally": _committee_tally(request.user, application),
+            "result_notice": application.notices.filter(kind=NoticeKind.RESULT).order_by("-id").first(),
         },
         status=status,
     )
+
+
+def _committee_tally(user, application):
+    """The committee's counts, for the bureau (and the administrator) only: a unit reviewer in
+    scope opens this page too, and never sees how the committee voted."""
+    if not (is_admin(user) or any(m.role == Role.BUREAU_APPROVER for m in reviewer_memberships(user))):
+        return None
+    return CommitteeResult.objects.filter(application=application).first()
 
 
 def _visible(request, pk) -> Application:
