@@ -113,9 +113,10 @@ class ResultNoticeForm(forms.Form):
         help_text=gettext_lazy("不少于5个工作日；法定节假日不计入，调休上班日计入。"),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, phone="", **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("contact_person", user.real_name)
+        self.initial.setdefault("phone", phone)
         self.initial.setdefault("start_date", timezone.localdate().isoformat())
         self.initial.setdefault("working_days", settings.NOTICE_MIN_WORKING_DAYS)
         self.initial.setdefault(

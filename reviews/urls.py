@@ -21,6 +21,7 @@ urlpatterns = [
     path("reviews/sessions/", views_sessions.sessions, name="sessions"),
     path("reviews/sessions/<int:pk>/", views_sessions.session, name="session"),
     path("reviews/sessions/<int:pk>/draw/", views_sessions.draw, name="session_draw"),
+    path("reviews/sessions/<int:pk>/trail.xlsx", views_sessions.trail, name="session_trail"),
     path("reviews/sessions/experts/<int:pk>/decline/", views_sessions.decline, name="session_decline"),
     path("reviews/sessions/<int:pk>/online/open/", views_online.open_review, name="session_online_open"),
     path("reviews/sessions/<int:pk>/online/remind/", views_online.remind, name="session_online_remind"),

@@ -1,10 +1,12 @@
 """The committee office's sessions (评审会议) and their expert draws. Office only: the drawn
 list is never on a page an applicant or unit can open."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from portal.core.forms import add_validation_errors
 
-from . import draws, meetings, offices, online, result_notices
+from . import draws, exports, meetings, offices, online, result_notices, session_trail
 from .forms import NoticeConcludeForm
 from .forms_experts import SessionForm
 from .forms_meeting import AttendanceForm, ChairForm, ConflictForm, PaperBallotForm, ResultNoticeForm
@@ -61,6 +63,11 @@ def session(request, pk):
     return session_page(request, sitting)
 
 
+def _office_phone(request, sitting) -> str:
+    membership = offices.office_membership(request.user, sitting.committee)
+    return membership.organization.phone if membership else ""
+
+
 def session_page(request, sitting, *, status=200, **forms):
     """The session page; a form that failed comes back bound, with its errors at the fields."""
     names = dict(Expert.objects.filter(organizer=sitting.committee.organizer).values_list("pk", "user__real_name"))
@@ -98,13 +105,26 @@ def session_page(request, sitting, *, status=200, **forms):
         "conflict_form": forms.get("conflict") or ConflictForm(members=roll, applications=voting),
         "paper_form": forms.get("paper") or PaperBallotForm(members=roll, applications=voting),
         "awaiting_notice": list(result_notices.awaiting_notice(sitting)),
-        "notice_form": forms.get("notice") or ResultNoticeForm(user=request.user),
+        "notice_form": forms.get("notice")
+        or ResultNoticeForm(user=request.user, phone=_office_phone(request, sitting)),
         "notices": [(n, conclude_forms[n.pk]) for n in notices],
         "today": timezone.localdate(),
         "events": sitting.events.select_related("actor").order_by("at", "id"),
         "event_labels": meetings.EVENT_LABELS,
     }
     return render(request, "reviews/session.html", context, status=status)
+
+
+@login_required
+def trail(request, pk):
+    """The session's full audit trail as xlsx (the office's only)."""
+    _office_or_404(request.user)
+    sitting = get_object_or_404(offices.sessions_of(request.user), pk=pk)
+    content = session_trail.session_trail_xlsx(sitting, reasons={k: str(v) for k, v in REASONS.items()})
+    response = HttpResponse(content, content_type=exports.XLSX)
+    name = f"评审会议记录-{sitting.year}-{sitting.pk}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
 
 
 @login_required

@@ -292,6 +292,8 @@ def test_meeting_pages_as_every_role(as_role, role):
         response = client.post(url, {})
         expected = {"anonymous": 302}.get(role, office_status if office_role else 404)
         assert response.status_code == expected, (url, role, response.status_code)
+    response = client.get(reverse("reviews:session_trail", args=[session.pk]))
+    assert response.status_code == {"anonymous": 302}.get(role, 200 if office_role else 404), role
     response = client.get(reverse("reviews:ballots"))
     assert response.status_code == {"anonymous": 302, "committee_expert": 200}.get(role, 404), role
     response = client.post(reverse("reviews:ballot_cast", args=[session.pk, application.pk]), {"choice": "for"})

@@ -9,7 +9,7 @@ from django.utils import timezone
 from applications.models import State
 from reviews import meetings
 from reviews.models import Ballot, BallotReceipt
-from tests.meeting_helpers import attend, roll, sitting, vote
+from tests.meeting_helpers import attend, grow_pool, roll, sitting, vote
 from tests.workflow_helpers import user
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +152,43 @@ def test_a_result_notice_with_bad_input_keeps_what_was_typed(client, session):
     assert "评审结果公示已发布" in response.content.decode()
     public = client.get(reverse("reviews:public_notices")).content.decode()
     assert "我的公示标题" in public and application.applicant.real_name in public
+
+
+def test_the_session_trail_exports_every_step_neutralised_and_no_ballot(client, session):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from reviews import draws
+
+    office_user = user("committee_office")
+    members = roll(session)
+    grow_pool(session.committee, 1)  # someone left to replace them with
+    draws.conflict_surfaced(
+        session_expert_id=members[0].pk,
+        application_id=session.applications.get().pk,
+        note="=HYPERLINK(1)",
+        by=office_user,
+    )
+    present = attend(session, 7)
+    meetings.vote_open(session_id=session.pk, by=office_user)
+    vote(session, session.applications.get(), present, votes_for=7)
+    meetings.vote_close(session_id=session.pk, by=office_user)
+    meetings.vote_sign(session_id=session.pk, by=office_user)
+    unit = present[0].expert.unit
+    unit.name = "=1+2"
+    unit.save(update_fields=["name"])
+    response = as_user(client, office_user).get(reverse("reviews:session_trail", args=[session.pk]))
+    assert response.status_code == 200
+    book = load_workbook(BytesIO(response.content))
+    assert book.sheetnames == ["抽取记录", "专家与签到", "会议记录", "评审结果"]
+    cells = [str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert not [c for c in cells if c.startswith("=")]
+    assert "'=1+2" in cells
+    assert any("利益关系（=HYPERLINK(1)）" in c for c in cells)
+    trail = [row for row in book["会议记录"].iter_rows(values_only=True)][1:]
+    actions = [row[2] for row in trail]
+    assert actions[:2] == ["利益冲突回避并补抽", "登记签到"] and "签发评审结果" in actions
+    ballots = [row[3] for row in trail if row[2] == "投票"]
+    assert len(ballots) == 7 and not [b for b in ballots if "同意" in b or "弃权" in b]
+    assert [row[7] for row in book["评审结果"].iter_rows(values_only=True)][1:] == ["通过"]
