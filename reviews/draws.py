@@ -124,6 +124,9 @@ def expert_decline(*, session_expert_id: int, by) -> ExpertDraw:
             .get(pk=session_expert_id)
         )
         _office(by, member.session.committee)
+        if member.session.vote_opened_at is not None:
+            # The roll call is fixed once the vote opens: nobody joins or leaves a running vote.
+            raise ValidationError(_("表决已经开始，不能再补抽专家。"))
         if member.status != SessionExpertStatus.DRAWN:
             raise ValidationError(_("该专家已谢绝，不能重复操作。"))
         member.status = SessionExpertStatus.DECLINED

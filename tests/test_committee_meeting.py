@@ -320,3 +320,12 @@ def test_no_replacement_once_the_vote_has_opened(session):
             note="同事",
             by=office(),
         )
+
+
+def test_nobody_declines_once_the_vote_has_opened(demo):
+    session = sitting(5)
+    attend(session, 5)
+    meetings.vote_open(session_id=session.pk, by=office())
+    with pytest.raises(ValidationError, match="表决已经开始"):
+        draws.expert_decline(session_expert_id=roll(session)[0].pk, by=office())
+    assert session.experts.filter(status=SessionExpertStatus.DRAWN).count() == 5
