@@ -12,6 +12,7 @@ APPLICANT_LABELS = {
     State.WINDOW_INTAKE: _("等待窗口受理：请携带纸质材料原件到政务服务中心人才服务窗口核验"),
     State.BUREAU_APPROVAL: _("窗口已受理，等待人才主管部门审核"),
     State.COMMITTEE_REVIEW: _("电子材料审核通过，等待评审委员会评审"),
+    State.RESULT_NOTICE: _("评审委员会评审通过，正在评审结果公示；公示期满无异议后核准备案"),
     State.APPROVED: _("审核通过，等待打印证书"),
     State.RETURNED: _("已退回，请按审核意见修改后重新提交"),
     State.FAILED: _("未通过"),

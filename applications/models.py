@@ -28,7 +28,7 @@ from portal.core.encrypted_fields import BlindIndexedModel, BlindIndexField, Enc
 from portal.organizations.models import Organization
 
 from .draft_inputs import DraftInput  # noqa: F401  (registered with the app's models)
-from .workflow.permissions import can_act_now, can_record_offline, is_applicant
+from .workflow.permissions import can_act_now, can_conclude_committee, can_record_offline, is_applicant
 from .workflow.records import AcceptanceCounter, Action, ReviewRecord
 from .workflow.states import (
     CLOSED_STATES,
@@ -79,6 +79,27 @@ def _notice_passed(application) -> bool:
         and notice.created_at >= application.submitted_at
         and notice.passed(application)
     )
+
+
+# reviews.models.NoticeKind.RESULT: the committee's result notice (评审结果公示) is a public notice
+# of the reviews app, read here through the reverse relation only (tests check the two agree).
+RESULT_NOTICE_KIND = "result"
+
+
+def _latest_result_notice(application):
+    return application.notices.filter(kind=RESULT_NOTICE_KIND).order_by("-created_at", "-id").first()
+
+
+def _result_notice_passed(application) -> bool:
+    """The result notice has ended and been concluded with no objection upheld against this
+    applicant: only then may the bureau file the result (核准备案)."""
+    notice = _latest_result_notice(application)
+    return notice is not None and notice.passed(application)
+
+
+def _result_objection_upheld(application) -> bool:
+    notice = _latest_result_notice(application)
+    return notice is not None and notice.concluded_at is not None and not notice.passed(application)
 
 
 class Application(ConcurrentTransitionMixin, models.Model):
@@ -305,12 +326,37 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state,
         source=State.COMMITTEE_REVIEW,
-        target=RETURN_VALUE(State.APPROVED, State.FAILED),
-        permission=can_act_now,
+        target=RETURN_VALUE(State.RESULT_NOTICE, State.FAILED),
+        permission=can_conclude_committee,
     )
     def committee_conclude(self, *, passed: bool):
+        """A pass goes on the public result notice; only the bureau's filing approves it."""
+        if passed:
+            return State.RESULT_NOTICE
         self.decided_at = timezone.now()
-        return State.APPROVED if passed else State.FAILED
+        return State.FAILED
+
+    @transition(
+        field=state,
+        source=State.RESULT_NOTICE,
+        target=State.APPROVED,
+        conditions=[_result_notice_passed],
+        permission=can_act_now,
+    )
+    def result_file(self):
+        """核准备案: the result notice ended with no objection upheld against this applicant."""
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=State.RESULT_NOTICE,
+        target=State.FAILED,
+        conditions=[_result_objection_upheld],
+        permission=can_act_now,
+    )
+    def result_reject(self):
+        """不予核准备案: an objection against this applicant was upheld on the result notice."""
+        self.decided_at = timezone.now()
 
     @transition(
         field=state,

@@ -1,13 +1,13 @@
 """A demo data set: one account per role, a unit, and application windows, for trying the portal."""
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from applications import services as filing
-from applications.models import Application
+from applications.models import Application, State
 from applications.sample import fill_sample_application
 from applications.workflow import services as workflow
 from portal.accounts.models import User
@@ -15,10 +15,12 @@ from portal.accounts.second_factor import secret_for_typing
 from portal.accounts.services import second_factor_enrol
 from portal.catalog.loader import CITY_BUREAU, CITY_WINDOW
 from portal.catalog.models import ApplicationWindow, Committee, Item, Level, Series, TitleName
+from portal.catalog.stages import STAGE_ROLE
 from portal.core.identity import with_check_digit, with_credit_check
 from portal.organizations.models import Membership, Organization, OrgKind, OrgStatus, Region, Role
+from reviews import draws, meetings, notices, online
 from reviews import services as review_services
-from reviews.models import CommitteeOffice, Expert, Rubric, RubricCategory
+from reviews.models import BallotChoice, CommitteeOffice, CommitteeSession, Expert, Rubric, RubricCategory
 
 DEMO_PASSWORD = "Zhicheng@2026"
 # Every demo staff account's authenticator shares this published secret (README, scripts/run), so
@@ -139,6 +141,7 @@ def load_demo(*, with_applications: bool = True) -> list[DemoAccount]:
     _demo_rubric()
     if with_applications:
         _demo_applications(unit)
+        _demo_session(unit)
     return ACCOUNTS
 
 
@@ -286,3 +289,100 @@ def _demo_applications(unit) -> None:
                 application = workflow.fire(
                     application_id=application.pk, user=reviewer, step=step, opinion="材料齐全，同意。"
                 )
+
+
+# The file the demo committee session sits on: a colleague's evaluation, moved through every
+# stage by the real services (the unit notice run and concluded as its officer would).
+DEMO_COMMITTEE_FILE = ("郑华", "53010219860918301", "13800000015")
+FORWARD_STEP = {
+    State.UNIT_REVIEW: "unit_recommend",
+    State.UNIT_NOTICE: "notice_recommend",
+    State.DEPARTMENT_REVIEW: "department_pass",
+    State.WINDOW_INTAKE: "window_accept",
+    State.BUREAU_APPROVAL: "bureau_approve",
+}
+
+
+def _to_committee(application, reviewers):
+    while application.state in FORWARD_STEP:
+        reviewer = reviewers[STAGE_ROLE[application.state]]
+        if application.state == State.UNIT_NOTICE:
+            today = timezone.localdate()
+            notice = notices.notice_open(
+                unit=application.unit,
+                user=reviewer,
+                applications=[application],
+                title="",
+                content="",
+                contact_person=reviewer.real_name,
+                phone=application.unit.phone or "0871-65310000",
+                start_date=today,
+                working_days=5,
+            )
+            notices.notice_conclude(
+                notice=notice, user=reviewer, result="no_objection", today=notice.end_date + timedelta(days=1)
+            )
+        application = workflow.fire(
+            application_id=application.pk,
+            user=reviewer,
+            step=FORWARD_STEP[application.state],
+            opinion="材料齐全，同意。",
+        )
+    return application
+
+
+def _demo_session(unit) -> None:
+    """A committee session in progress (idempotent): experts drawn, online review open with
+    scores in, the roll call taken and the vote open with a paper ballot entered, so the office
+    (周洁) sees every part of its page and can finish the vote, sign and publish the result."""
+    series = Series.objects.get(name="中小学教师")
+    level = Level.objects.get(code="fugao")
+    committee = Committee.objects.filter(series=series, grade=filing.committee_grade_for(level)).first()
+    if committee is None or CommitteeSession.objects.filter(committee=committee).exists():
+        return
+    reviewers = {a.role: User.objects.get(id_number=a.id_number) for a in ACCOUNTS}
+    office = reviewers[Role.COMMITTEE_OFFICE]
+    name, first17, mobile = DEMO_COMMITTEE_FILE
+    person = User.objects.filter(id_number=with_check_digit(first17)).first()
+    if person is None:
+        person = User(id_number=with_check_digit(first17), real_name=name, mobile=mobile)
+        person.set_password(DEMO_PASSWORD)
+        person.save()
+        Membership.objects.create(user=person, organization=unit, role=Role.APPLICANT)
+    application = filing.application_start(
+        user=person,
+        item=Item.objects.get(code="evaluation"),
+        series=series,
+        level=level,
+        title=TitleName.objects.filter(series=series, level=level).first(),
+        committee=committee,
+    )
+    fill_sample_application(application)
+    application, _submitted = filing.application_submit(application=application, user=person)
+    application = _to_committee(application, reviewers)
+    if application.state != State.COMMITTEE_REVIEW:
+        return
+    session = draws.session_create(committee=committee, year=timezone.localdate().year, experts_to_draw=5, by=office)
+    draws.expert_draw(session_id=session.pk, by=office)
+    online.online_review_open(session_id=session.pk, by=office)
+    rubric = online.rubric_for(session)
+    categories = list(rubric.categories.all())
+    for assignment in online.progress(session)[:3]:
+        task = assignment.assignments.get()
+        online.review_save(
+            assignment_id=task.pk,
+            by=assignment.expert.user,
+            scores=[online.CategoryScore(c.pk, c.weight - 2, "业绩突出，示范作用明显。") for c in categories],
+            comment="材料扎实，同意推荐。",
+            submit=True,
+        )
+    roll = list(meetings.members(session))
+    meetings.attendance_record(session_id=session.pk, by=office, present_ids=[m.pk for m in roll])
+    meetings.vote_open(session_id=session.pk, by=office)
+    meetings.ballot_cast(
+        session_id=session.pk,
+        application_id=application.pk,
+        by=office,
+        member_id=roll[0].pk,
+        choice=BallotChoice.FOR,
+    )

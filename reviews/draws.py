@@ -15,13 +15,15 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application, State
 
-from . import offices, online
+from . import meetings, offices, online
 from .models import (
     CommitteeSession,
     Expert,
     ExpertConflict,
     ExpertDraw,
     ExpertStatus,
+    ReviewAssignment,
+    ReviewStatus,
     SessionExpert,
     SessionExpertStatus,
 )
@@ -122,6 +124,9 @@ def expert_decline(*, session_expert_id: int, by) -> ExpertDraw:
             .get(pk=session_expert_id)
         )
         _office(by, member.session.committee)
+        if member.session.vote_opened_at is not None:
+            # The roll call is fixed once the vote opens: nobody joins or leaves a running vote.
+            raise ValidationError(_("表决已经开始，不能再补抽专家。"))
         if member.status != SessionExpertStatus.DRAWN:
             raise ValidationError(_("该专家已谢绝，不能重复操作。"))
         member.status = SessionExpertStatus.DECLINED
@@ -130,6 +135,52 @@ def expert_decline(*, session_expert_id: int, by) -> ExpertDraw:
         if member.session.review_opened_at is not None:
             # The replacement takes over the online review of the one who declined.
             online.assign(member.session)
+        return draw
+
+
+def conflict_surfaced(*, session_expert_id: int, application_id: int, note: str, by) -> ExpertDraw:
+    """A conflict of a drawn expert with one of the session's applications comes to light after
+    the draw (relative, supervisor, co-author): recorded as a declared conflict, the expert's
+    review of that file set aside, the expert replaced by a new draw that excludes them, and all
+    of it in the session's trail. Not once the vote has opened: the roll call is fixed then."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("请填写回避事由。")})
+    if len(note) > 200:
+        raise ValidationError({"note": _("回避事由不能超过200字。")})
+    with transaction.atomic():
+        member = (
+            SessionExpert.objects.select_for_update(of=("self",))
+            .select_related("expert__user", "session__committee")
+            .get(pk=session_expert_id)
+        )
+        session = member.session
+        _office(by, session.committee)
+        if session.vote_opened_at is not None:
+            raise ValidationError(_("表决已经开始，不能再补抽专家。"))
+        if member.status != SessionExpertStatus.DRAWN:
+            raise ValidationError(_("该专家已谢绝或已回避，不能重复操作。"))
+        application = session.applications.select_related("applicant").filter(pk=application_id).first()
+        if application is None:
+            raise ValidationError({"application": _("该申报不在本次会议中。")})
+        ExpertConflict.objects.create(expert=member.expert, application=application, note=note, declared_by=by)
+        ReviewAssignment.objects.filter(member=member, application=application).update(
+            status=ReviewStatus.RECUSED, recusal_note=note, total=None
+        )
+        draw = expert_decline(session_expert_id=member.pk, by=by)
+        replacement = Expert.objects.select_related("user").get(pk=draw.drawn[0])
+        meetings.event(
+            session,
+            by=by,
+            action=meetings.CONFLICT,
+            detail=_("%(expert)s与%(applicant)s的申报存在利益关系（%(note)s），回避；补抽%(replacement)s")
+            % {
+                "expert": member.expert.user.real_name,
+                "applicant": application.applicant.real_name,
+                "note": note,
+                "replacement": replacement.user.real_name,
+            },
+        )
         return draw
 
 

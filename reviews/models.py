@@ -1,6 +1,8 @@
-"""Unit public notices, committee results and the holiday table that working days are counted
-with. (The audit of every step and the acceptance counter belong to the workflow:
-applications.workflow.records.)"""
+"""Unit public notices (and the committee's result notices), committee results, the meeting's
+ballots and the holiday table that working days are counted with. (The audit of every step and the
+acceptance counter belong to the workflow: applications.workflow.records.)"""
+
+import uuid
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -20,9 +22,26 @@ class NoticeResult(models.TextChoices):
     OBJECTION_UPHELD = "objection_upheld", _("异议成立")
 
 
-class UnitNotice(models.Model):
-    """A unit's public notice (公示) of its applicants, at least 5 working days."""
+class NoticeKind(models.TextChoices):
+    UNIT = "unit", _("单位公示")
+    # applications.models.RESULT_NOTICE_KIND reads this value.
+    RESULT = "result", _("评审结果公示")
 
+
+class UnitNotice(models.Model):
+    """A unit's public notice (公示) of its applicants, at least 5 working days. The committee
+    office's result notice (评审结果公示) of those who passed a session's vote is one too, of
+    kind RESULT with its session; `unit` is then the office's organisation."""
+
+    kind = models.CharField(_("公示类别"), max_length=10, choices=NoticeKind.choices, default=NoticeKind.UNIT)
+    session = models.ForeignKey(
+        "CommitteeSession",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="result_notices",
+        verbose_name=_("评审会议"),
+    )
     unit = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="notices", verbose_name=_("单位"))
     applications = models.ManyToManyField(Application, related_name="notices", verbose_name=_("公示人员"))
     title = models.CharField(_("公示标题"), max_length=200)
@@ -81,6 +100,10 @@ class Holiday(models.Model):
 
 class CommitteeResult(models.Model):
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="committee_result")
+    # The meeting whose secret ballots were counted; empty when the bureau entered paper minutes.
+    session = models.ForeignKey(
+        "CommitteeSession", null=True, blank=True, on_delete=models.PROTECT, related_name="results"
+    )
     votes_for = models.PositiveSmallIntegerField(_("赞成票"))
     votes_against = models.PositiveSmallIntegerField(_("反对票"))
     abstentions = models.PositiveSmallIntegerField(_("弃权票"), default=0)
@@ -227,6 +250,28 @@ class CommitteeSession(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     review_opened_at = models.DateTimeField(_("网络评审开始时间"), null=True, blank=True)
+    # The meeting (评审会议) and its secret vote: attendance is on SessionExpert, ballots below.
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("主任委员（签发人）"),
+        help_text=_("由办事机构指定的抽取专家；不指定时由办事机构签发。"),
+    )
+    vote_opened_at = models.DateTimeField(_("表决开始时间"), null=True, blank=True)
+    vote_opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    vote_closed_at = models.DateTimeField(_("表决结束时间"), null=True, blank=True)
+    vote_closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("结果签发时间"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("评审会议")
@@ -290,6 +335,9 @@ class SessionExpert(models.Model):
     status = models.CharField(
         _("状态"), max_length=20, choices=SessionExpertStatus.choices, default=SessionExpertStatus.DRAWN
     )
+    # The meeting's roll call (签到), recorded by the office: None until recorded.
+    present = models.BooleanField(_("出席会议"), null=True, blank=True)
+    attendance_recorded_at = models.DateTimeField(_("签到登记时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("会议专家")
@@ -403,3 +451,64 @@ class ReviewScore(models.Model):
 
     def __str__(self):
         return f"{self.assignment_id} {self.category_id}: {self.points}"
+
+
+class BallotChoice(models.TextChoices):
+    FOR = "for", _("同意")
+    AGAINST = "against", _("不同意")
+    ABSTAIN = "abstain", _("弃权")
+
+
+class BallotReceipt(models.Model):
+    """That a present expert has voted on an application (by their own account, or on paper
+    entered by the office) — never how. One per expert and application: no second ballot."""
+
+    member = models.ForeignKey(SessionExpert, on_delete=models.PROTECT, related_name="ballot_receipts")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="+")
+    on_paper = models.BooleanField(_("纸质选票"), default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cast_at = models.DateTimeField(_("投票时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("投票记录")
+        verbose_name_plural = _("投票记录")
+        constraints = [models.UniqueConstraint(fields=["member", "application"], name="ballot_once_per_expert")]
+
+    def __str__(self):
+        return f"{self.member_id} × {self.application_id}"
+
+
+class Ballot(models.Model):
+    """One secret ballot (无记名投票): the choice alone. No voter, no time and a random key, so
+    no row can be matched to its receipt, by anyone, on any page or in the database."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(CommitteeSession, on_delete=models.PROTECT, related_name="ballots")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(_("表决意见"), max_length=10, choices=BallotChoice.choices)
+
+    class Meta:
+        verbose_name = _("选票")
+        verbose_name_plural = _("选票")
+
+    def __str__(self):
+        return self.get_choice_display()
+
+
+class SessionEvent(models.Model):
+    """The session's audit trail: every act of the office, the chair and the experts in the
+    meeting (draws are in ExpertDraw), in order. Never a ballot's content."""
+
+    session = models.ForeignKey(CommitteeSession, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("操作"), max_length=40)
+    detail = models.TextField(_("内容"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("评审会议记录")
+        verbose_name_plural = _("评审会议记录")
+        ordering = ["session", "at", "id"]
+
+    def __str__(self):
+        return f"{self.session_id} {self.action}"

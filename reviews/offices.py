@@ -41,3 +41,14 @@ def pools_of(user) -> list[str]:
 def sessions_of(user):
     """The sessions of the office's committees, newest first."""
     return CommitteeSession.objects.filter(committee__in=office_committees(user)).select_related("committee")
+
+
+def office_membership(user, committee) -> Membership | None:
+    """The membership under which the user acts as the committee's office (for the audit record):
+    their committee-office membership in an organisation that runs it (None for the admin)."""
+    return (
+        Membership.objects.active()
+        .filter(user=user, role=Role.COMMITTEE_OFFICE, organization__committees_organised__committee=committee)
+        .select_related("organization")
+        .first()
+    )

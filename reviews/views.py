@@ -37,6 +37,7 @@ from portal.organizations.scope import covers, reviewer_memberships
 
 from . import exports, selectors, services
 from .forms import BatchPassForm, CommitteeVoteForm, DecisionForm, OfflineForm, OriginalsForm, QueueFilter
+from .models import CommitteeResult, NoticeKind
 from .offline import PAPER_CHECKLIST, offline_record
 from .votes import VoteRule
 
@@ -164,9 +165,19 @@ def _review_page(request, application, *, status=200, opinion="", reveal=False, 
             "can_return": any(step.method == "return_for_changes" for step in steps),
             "recommends": any(step.method in UNIT_RECOMMENDING_STEPS for step in steps),
             "recommendation": selectors.unit_recommendation(application),
+            "committee_tally": _committee_tally(request.user, application),
+            "result_notice": application.notices.filter(kind=NoticeKind.RESULT).order_by("-id").first(),
         },
         status=status,
     )
+
+
+def _committee_tally(user, application):
+    """The committee's counts, for the bureau (and the administrator) only: a unit reviewer in
+    scope opens this page too, and never sees how the committee voted."""
+    if not (is_admin(user) or any(m.role == Role.BUREAU_APPROVER for m in reviewer_memberships(user))):
+        return None
+    return CommitteeResult.objects.filter(application=application).first()
 
 
 def _visible(request, pk) -> Application:

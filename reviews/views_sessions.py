@@ -1,10 +1,12 @@
 """The committee office's sessions (评审会议) and their expert draws. Office only: the drawn
 list is never on a page an applicant or unit can open."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,9 +15,11 @@ from django.views.decorators.http import require_POST
 
 from portal.core.forms import add_validation_errors
 
-from . import draws, offices, online
+from . import draws, exports, meetings, offices, online, result_notices, session_trail
+from .forms import NoticeConcludeForm
 from .forms_experts import SessionForm
-from .models import Expert, SessionExpert
+from .forms_meeting import AttendanceForm, ChairForm, ConflictForm, PaperBallotForm, ResultNoticeForm
+from .models import CommitteeResult, Expert, SessionExpert
 
 REASONS = {
     draws.SELF: gettext_lazy("本人为申报人"),
@@ -56,6 +60,16 @@ def sessions(request):
 def session(request, pk):
     _office_or_404(request.user)
     sitting = get_object_or_404(offices.sessions_of(request.user), pk=pk)
+    return session_page(request, sitting)
+
+
+def _office_phone(request, sitting) -> str:
+    membership = offices.office_membership(request.user, sitting.committee)
+    return membership.organization.phone if membership else ""
+
+
+def session_page(request, sitting, *, status=200, **forms):
+    """The session page; a form that failed comes back bound, with its errors at the fields."""
     names = dict(Expert.objects.filter(organizer=sitting.committee.organizer).values_list("pk", "user__real_name"))
     audit = [
         {
@@ -69,18 +83,48 @@ def session(request, pk):
         }
         for draw in sitting.draws.select_related("replacing__user", "drawn_by").order_by("id")
     ]
-    return render(
-        request,
-        "reviews/session.html",
-        {
-            "sitting": sitting,
-            "applications": sitting.applications.select_related("applicant", "unit"),
-            "members": draws.experts_of_session(sitting),
-            "audit": audit,
-            "rubric": online.rubric_for(sitting),
-            "progress": online.progress(sitting) if sitting.review_opened_at else [],
-        },
-    )
+    roll = list(meetings.members(sitting))
+    voting = list(meetings.voting(sitting))
+    notices = list(result_notices.result_notices_of(sitting))
+    conclude_forms = {
+        n.pk: forms.get(f"conclude_{n.pk}") or NoticeConcludeForm(notice=n, prefix=f"notice{n.pk}") for n in notices
+    }
+    context = {
+        "sitting": sitting,
+        "applications": sitting.applications.select_related("applicant", "unit"),
+        "members": draws.experts_of_session(sitting),
+        "audit": audit,
+        "rubric": online.rubric_for(sitting),
+        "progress": online.progress(sitting) if sitting.review_opened_at else [],
+        "roll": roll,
+        "quorum": meetings.quorum(sitting),
+        "tallies": meetings.tallies(sitting) if sitting.vote_opened_at and not sitting.signed_at else [],
+        "results": CommitteeResult.objects.filter(session=sitting).select_related("application__applicant"),
+        "attendance_form": forms.get("attendance") or AttendanceForm(members=roll),
+        "chair_form": forms.get("chair") or ChairForm(members=roll, current=sitting.chair_id),
+        "conflict_form": forms.get("conflict") or ConflictForm(members=roll, applications=voting),
+        "paper_form": forms.get("paper") or PaperBallotForm(members=roll, applications=voting),
+        "awaiting_notice": list(result_notices.awaiting_notice(sitting)),
+        "notice_form": forms.get("notice")
+        or ResultNoticeForm(user=request.user, phone=_office_phone(request, sitting)),
+        "notices": [(n, conclude_forms[n.pk]) for n in notices],
+        "today": timezone.localdate(),
+        "events": sitting.events.select_related("actor").order_by("at", "id"),
+        "event_labels": meetings.EVENT_LABELS,
+    }
+    return render(request, "reviews/session.html", context, status=status)
+
+
+@login_required
+def trail(request, pk):
+    """The session's full audit trail as xlsx (the office's only)."""
+    _office_or_404(request.user)
+    sitting = get_object_or_404(offices.sessions_of(request.user), pk=pk)
+    content = session_trail.session_trail_xlsx(sitting, reasons={k: str(v) for k, v in REASONS.items()})
+    response = HttpResponse(content, content_type=exports.XLSX)
+    name = f"评审会议记录-{sitting.year}-{sitting.pk}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
 
 
 @login_required

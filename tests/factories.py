@@ -14,17 +14,17 @@ from applications import services as filing
 from applications.materials import material_slots
 from applications.models import REVIEW_STATE_VALUES, Action, Application, Material, Profile, ReviewRecord, State
 from applications.sample import fill_sample_application, pdf_bytes
+from applications.workflow.permissions import STATE_ROLE
 from applications.workflow.services import next_acceptance_number
 from applications.workflow.steps import STEPS
 from certificates.services import certificate_issue
 from portal.accounts.models import User
 from portal.catalog.models import Committee, Item, Level, Series, TitleName
-from portal.catalog.stages import STAGE_ROLE
 from portal.core.identity import with_check_digit, with_credit_check
 from portal.organizations.models import Membership, Organization, OrgKind, OrgStatus, Region, Role
 from portal.organizations.scope import memberships_covering, region_chain
 from portal.organizations.selectors import applicant_unit
-from reviews.models import CommitteeResult, NoticeResult, UnitNotice
+from reviews.models import CommitteeResult, NoticeKind, NoticeResult, UnitNotice
 from tests.filing_helpers import open_window
 
 _seq = itertools.count(1)
@@ -140,7 +140,7 @@ def route_of(item: Item) -> list[str]:
 def stage_reviewer(unit: Organization, stage: str, *, exclude=None) -> Membership:
     """The membership that reviews `unit`'s applications at `stage` (the first one in scope, by
     the scope rule), created in a fitting organization when nobody covers the unit yet."""
-    role = STAGE_ROLE[stage]
+    role = STATE_ROLE[stage]
     found = (
         memberships_covering(unit, roles=[role])
         .exclude(user=exclude)
@@ -213,6 +213,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         window_intake = factory.Trait(state=State.WINDOW_INTAKE)
         bureau_approval = factory.Trait(state=State.BUREAU_APPROVAL)
         committee_review = factory.Trait(state=State.COMMITTEE_REVIEW)
+        result_notice = factory.Trait(state=State.RESULT_NOTICE)
         approved = factory.Trait(state=State.APPROVED)
         issued = factory.Trait(state=State.APPROVED, with_certificate=True)
         returned = factory.Trait(state=State.RETURNED)
@@ -299,6 +300,10 @@ class _Path:
             return self._forward_to(state)
         if state == State.APPROVED:
             return self._forward_to(State.APPROVED)
+        if state == State.RESULT_NOTICE:
+            if State.COMMITTEE_REVIEW not in self.route:
+                raise ValueError(f"{self.application.item.code} has no committee (route {self.route})")
+            return self._forward_to(State.APPROVED)[:-1]
         if state == State.RETURNED:
             return [*self._forward_to(return_stage or first), "return_for_changes"]
         if state == State.FAILED:
@@ -312,7 +317,9 @@ class _Path:
         if state != State.APPROVED and state not in self.route:
             raise ValueError(f"{self.application.item.code} does not pass {state} (route {self.route})")
         stages = self.route if state == State.APPROVED else self.route[: self.route.index(state)]
-        return ["submit", *(FORWARD[stage] for stage in stages)]
+        # A committee's pass is on the result notice until the bureau files it (核准备案).
+        filing = ["result_file"] if State.COMMITTEE_REVIEW in stages else []
+        return ["submit", *(FORWARD[stage] for stage in stages), *filing]
 
     def take(self, name: str) -> None:
         application = self.application
@@ -338,6 +345,8 @@ class _Path:
             number = next_acceptance_number(membership.organization)
             kwargs = {"window": membership.organization, "acceptance_number": number}
             opinion += f"（受理号：{number}）"
+        elif name == "result_file":
+            self._concluded_notice(membership, kind=NoticeKind.RESULT)
         elif name == "committee_conclude":
             kwargs = {"passed": True}
             opinion = "评委会表决：应到19人，实到19人；赞成15票，反对3票，弃权1票，通过。"
@@ -355,10 +364,12 @@ class _Path:
             )
         self._record(STEPS[name].action, from_state, opinion=opinion, membership=membership)
 
-    def _concluded_notice(self, membership: Membership) -> None:
-        """The unit's notice of this submission: opened after it, ended, no objection upheld."""
+    def _concluded_notice(self, membership: Membership, kind=NoticeKind.UNIT) -> None:
+        """The unit's notice of this submission (or the committee's result notice): opened after
+        it, ended, no objection upheld."""
         today = timezone.localdate()
         notice = UnitNotice.objects.create(
+            kind=kind,
             unit=self.application.unit,
             title="公示",
             contact_person=membership.user.real_name,
@@ -371,6 +382,8 @@ class _Path:
             concluded_at=timezone.now(),
         )
         notice.applications.add(self.application)
+        if kind != NoticeKind.UNIT:
+            return  # the office's result notice: its audit records are the office's, not written here
         for action in (Action.NOTICE_OPEN, Action.NOTICE_RESULT):
             self._record(action, State.UNIT_NOTICE, to_state=State.UNIT_NOTICE, membership=membership)
 

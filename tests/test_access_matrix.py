@@ -274,6 +274,57 @@ def test_online_review_pages_as_every_role(as_role, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_meeting_pages_as_every_role(as_role, role):
+    """The meeting: roll call, chair, conflicts, vote, paper ballots, close, sign-off and result
+    notice are the office's (and the admin's); the ballot page is the pool's experts' (none of
+    the demo roles is drawn, so nobody here may cast a ballot); everyone else gets a 404."""
+    from reviews import draws
+    from reviews.models import NoticeKind, SessionExpert, UnitNotice
+
+    application = at(State.COMMITTEE_REVIEW, "evaluation")
+    office = User.objects.get(mobile=DEMO["committee_office"])
+    session = draws.session_create(committee=application.committee, year=2026, experts_to_draw=3, by=office)
+    draws.expert_draw(session_id=session.pk, by=office)
+    notice = UnitNotice.objects.create(
+        kind=NoticeKind.RESULT,
+        session=session,
+        unit=office.memberships.get().organization,
+        title="评审结果公示",
+        contact_person="周洁",
+        phone="0871-63130000",
+        start_date="2026-01-05",
+        working_days=5,
+        end_date="2026-01-09",
+        created_by=office,
+    )
+    client = as_role(role)
+    office_role = role in ("committee_office", "admin")
+    posts = {
+        reverse("reviews:session_attendance", args=[session.pk]): 302,
+        reverse("reviews:session_chair", args=[session.pk]): 302,
+        reverse("reviews:session_conflict", args=[session.pk]): 400,
+        reverse("reviews:session_vote_open", args=[session.pk]): 302,
+        reverse("reviews:session_paper_ballot", args=[session.pk]): 400,
+        reverse("reviews:session_vote_close", args=[session.pk]): 302,
+        reverse("reviews:session_vote_sign", args=[session.pk]): 302,
+        reverse("reviews:session_result_notice", args=[session.pk]): 400,
+        reverse("reviews:result_notice_conclude", args=[notice.pk]): 400,
+    }
+    for url, office_status in posts.items():
+        response = client.post(url, {})
+        expected = {"anonymous": 302}.get(role, office_status if office_role else 404)
+        assert response.status_code == expected, (url, role, response.status_code)
+    response = client.get(reverse("reviews:session_trail", args=[session.pk]))
+    assert response.status_code == {"anonymous": 302}.get(role, 200 if office_role else 404), role
+    response = client.get(reverse("reviews:ballots"))
+    assert response.status_code == {"anonymous": 302, "committee_expert": 200}.get(role, 404), role
+    response = client.post(reverse("reviews:ballot_cast", args=[session.pk, application.pk]), {"choice": "for"})
+    assert response.status_code == {"anonymous": 302}.get(role, 404), role
+    recorded = SessionExpert.objects.filter(session=session, present__isnull=False).exists()
+    assert recorded is office_role
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_revealing_the_full_id_number_as_every_role(as_role, filed, role):
     response = as_role(role).post(reverse("reviews:reveal", args=[filed.pk]))
     expected = {**IN_SCOPE, "applicant": 404}[role]

@@ -103,4 +103,11 @@ def test_demo_data_fills_every_reviewers_queue(catalog):
     load_demo()
     load_demo()  # idempotent
     states = sorted(Application.objects.values_list("state", flat=True))
-    assert states == ["bureau_approval", "department_review", "returned", "unit_review", "window_intake"]
+    assert states == [
+        "bureau_approval",
+        "committee_review",
+        "department_review",
+        "returned",
+        "unit_review",
+        "window_intake",
+    ]

@@ -33,7 +33,7 @@ def test_six_of_ten_present_fails(at_committee):
 
 def test_seven_of_ten_present_passes(at_committee):
     application = record(at_committee, members=10, present=10, votes_for=7, votes_against=3, abstentions=0)
-    assert application.state == State.APPROVED
+    assert application.state == State.RESULT_NOTICE
 
 
 @pytest.mark.parametrize(
@@ -67,7 +67,7 @@ def test_two_thirds_present_is_a_quorum(at_committee, members, present):
     application = record(
         at_committee, members=members, present=present, votes_for=present, votes_against=0, abstentions=0
     )
-    assert application.state == State.APPROVED
+    assert application.state == State.RESULT_NOTICE
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from portal.catalog.models import Committee
 from portal.organizations.models import Organization
 from reviews import services as review_services
 from tests.test_certificates_helpers import ARTIFACTS, another_applicant, approved, issued, pdf_text, pdf_to_png
-from tests.workflow_helpers import at, step, user
+from tests.workflow_helpers import at, file_result, step, user
 
 pytestmark = pytest.mark.django_db
 
@@ -202,6 +202,7 @@ def test_committee_evaluation_certificate_names_the_committee(demo, tmp_path):
         abstentions=0,
         opinion="",
     )
+    application = file_result(application)
     certificate = issued(application)
     assert certificate.get_obtained_by_display() == "评审" and certificate.committee_name
     text = pdf_text(file_of(DocumentJob.objects.get(certificate=certificate)), tmp_path)

@@ -18,7 +18,7 @@ from reviews import services as review_services
 from reviews.models import CommitteeResult, NoticeResult
 from tests.factories import FORWARD, OPINION, ApplicationFactory, UnitFactory, member, reviewer
 from tests.filing_helpers import fill_everything
-from tests.workflow_helpers import DEMO, start, user
+from tests.workflow_helpers import DEMO, file_result, start, user
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,8 @@ def colleague():
 def forward(application):
     """Take the step that moves a real application on from its review stage, as its reviewer would."""
     officer = reviewer(application)
+    if application.state == State.RESULT_NOTICE:
+        return file_result(application)
     if application.state == State.UNIT_NOTICE:
         today = timezone.localdate()
         notice = notices.notice_open(

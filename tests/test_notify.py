@@ -27,7 +27,7 @@ from portal.notifications.outbox import dispatch_outbox
 from portal.notifications.tasks import send_email, send_sms
 from reviews import services as review_services
 from tests.factories import DepartmentFactory, UnitFactory, member
-from tests.workflow_helpers import step, submitted, user
+from tests.workflow_helpers import file_result, step, submitted, user
 
 pytestmark = pytest.mark.django_db
 
@@ -144,6 +144,9 @@ def test_committee_result_reaches_the_applicant(demo, django_capture_on_commit_c
             abstentions=1,
             opinion="评审通过",
         )
+    assert inbox("applicant")[-1].event == "application_progressed"
+    with django_capture_on_commit_callbacks(execute=True):
+        file_result(Application.objects.get(pk=application.pk))
     assert inbox("applicant")[-1].event == "application_approved"
 
 

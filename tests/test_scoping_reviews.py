@@ -271,7 +271,7 @@ def test_committee_results_by_the_bureau_in_scope_only(login, at_committee, name
     response = decide(client, at_committee, "committee_conclude", **votes)
     state = Application.objects.get(pk=at_committee.pk).state
     if name == "bureau_approver":
-        assert response.status_code == 302 and state == State.APPROVED
+        assert response.status_code == 302 and state == State.RESULT_NOTICE
         assert at_committee.committee_result.votes_for == 9
         # The same form posted again (URL replay) is refused, audited, and records nothing more.
         again = decide(client, at_committee, "committee_conclude", **votes)

@@ -10,7 +10,7 @@ from applications.workflow import services
 from reviews import services as review_services
 from reviews.models import NoticeResult, UnitNotice
 from tests.factories import DepartmentFactory, UnitFactory, member
-from tests.workflow_helpers import at, step, submitted, user
+from tests.workflow_helpers import at, file_result, step, submitted, user
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +103,8 @@ def test_evaluation_goes_through_notice_and_committee(demo):
         abstentions=1,
         opinion="",
     )
+    assert application.state == State.RESULT_NOTICE
+    application = file_result(application)
     assert application.state == State.APPROVED
     assert application.committee_result.votes_for == 15
     assert "赞成15票" in application.records.get(action=Action.COMMITTEE).opinion

@@ -1,11 +1,16 @@
 """Applications at any point of their route, for workflow tests."""
 
+import datetime
+
+from django.utils import timezone
+
 from applications import services as filing
 from applications.models import Application
 from applications.workflow import services
 from home.demo import ACCOUNTS
 from portal.accounts.models import User
 from portal.catalog.models import Item, Level, Series, TitleName
+from reviews.models import NoticeKind, NoticeResult, UnitNotice
 from tests.factories import ApplicationFactory
 from tests.filing_helpers import fill_everything, teacher_evaluation
 
@@ -43,3 +48,24 @@ def at(state: str, item_code: str, applicant=None, **fields) -> Application:
 
 def step(application, role, name, opinion="同意", **kwargs) -> Application:
     return services.fire(application_id=application.pk, user=user(role), step=name, opinion=opinion, **kwargs)
+
+
+def file_result(application) -> Application:
+    """The committee's result notice of `application` ended with no objection and the bureau
+    filed the result (核准备案): what lets a committee's pass become approved."""
+    today = timezone.localdate()
+    notice = UnitNotice.objects.create(
+        kind=NoticeKind.RESULT,
+        unit=application.unit,
+        title="评审结果公示",
+        contact_person="周洁",
+        phone="0871-63130000",
+        start_date=today - datetime.timedelta(days=14),
+        working_days=5,
+        end_date=today - datetime.timedelta(days=7),
+        result=NoticeResult.NO_OBJECTION,
+        concluded_at=timezone.now(),
+        created_by=user("committee_office"),
+    )
+    notice.applications.add(application)
+    return step(Application.objects.get(pk=application.pk), "bureau_approver", "result_file", "核准备案")

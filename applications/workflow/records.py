@@ -19,6 +19,7 @@ class Action(models.TextChoices):
     ACCEPT = "accept", _("受理")
     APPROVE = "approve", _("审核通过")
     COMMITTEE = "committee", _("评委会评审")
+    FILE = "file", _("核准备案")
     RETURN = "return", _("退回修改")
     RESET = "reset", _("重置流程")
     FAIL = "fail", _("不通过")

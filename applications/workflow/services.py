@@ -135,6 +135,7 @@ def fire(
     record_prefix: str = "",
     check: Callable[[], None] | None = None,
     also: Callable[[Application], None] | None = None,
+    acting_as=None,
     **kwargs,
 ) -> Application:
     """Take one review step. `expected_state` is the state the reviewer saw: if another reviewer
@@ -142,8 +143,9 @@ def fire(
 
     After the step's own checks, `check()` may refuse with a ValidationError (e.g. vote counts),
     before the opinion is required; `also(application)` writes what the step's caller records
-    with it, in the same transaction; `record_prefix` opens the audit record's text. Every
-    refusal is audited."""
+    with it, in the same transaction; `record_prefix` opens the audit record's text;
+    `acting_as` is the membership the audit names when the step's signer is not the stage's
+    reviewer (the committee office signing its meeting's result). Every refusal is audited."""
     spec = STEPS.get(step)
     if spec is None:
         refuse(application_id, user=user, message=_("未知的操作。"), attempted=str(step)[:40])
@@ -157,7 +159,7 @@ def fire(
                     check()
                 if spec.needs_opinion and not opinion:
                     raise ValidationError({"opinion": _("请填写审核意见。")})
-                membership = acting_membership(user, application)
+                membership = acting_as or acting_membership(user, application)
                 from_state = application.state
                 record_opinion = f"{record_prefix}{opinion}"
                 if spec.assigns_acceptance_number:

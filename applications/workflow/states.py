@@ -19,6 +19,9 @@ class State(models.TextChoices):
     WINDOW_INTAKE = _stage(Stage.WINDOW_INTAKE)
     BUREAU_APPROVAL = _stage(Stage.BUREAU_APPROVAL)
     COMMITTEE_REVIEW = _stage(Stage.COMMITTEE_REVIEW)
+    # Passed the committee's vote; on the public result notice until the bureau files it
+    # (核准备案, 人社部令第40号). Not a review stage of a route: it follows COMMITTEE_REVIEW only.
+    RESULT_NOTICE = "result_notice", _("评审结果公示")
     APPROVED = "approved", _("已通过，待打证")
     RETURNED = "returned", _("退回修改")
     FAILED = "failed", _("不通过")

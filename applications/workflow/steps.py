@@ -20,6 +20,14 @@ def _notice_not_passed() -> str:
     return _("公示尚未结束或结果不是“无异议”，暂不能推荐上报。")
 
 
+def _result_notice_not_passed() -> str:
+    return _("评审结果公示尚未结束或尚未登记无异议，暂不能核准备案。")
+
+
+def _no_objection_upheld() -> str:
+    return _("评审结果公示中没有针对该申报人成立的异议。")
+
+
 @dataclass(frozen=True)
 class Step:
     method: str  # the Application transition it fires
@@ -76,6 +84,20 @@ STEPS = {
             gettext_lazy("录入评审结果"),
             needs_opinion=False,
             offered=False,
+        ),
+        Step(
+            "result_file",
+            Action.FILE,
+            gettext_lazy("公示无异议，核准备案"),
+            "ok",
+            guard_refusal=_result_notice_not_passed,
+        ),
+        Step(
+            "result_reject",
+            Action.FAIL,
+            gettext_lazy("异议成立，不予核准备案"),
+            "danger",
+            guard_refusal=_no_objection_upheld,
         ),
     )
 }

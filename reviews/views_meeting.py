@@ -1,0 +1,261 @@
+"""The meeting's pages (评审会议): the office's roll call, chair, conflicts, vote, paper ballots,
+close, sign-off and result notice on the session page; the expert's ballot page. Thin: parse,
+call one service of reviews.meetings / draws / result_notices, redirect or show the errors at
+their fields. A session outside the office's committees is 404, like a missing one; so is a
+ballot page for anyone not drawn and present."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.core.forms import add_validation_errors
+
+from . import draws, meetings, offices, result_notices
+from .forms import NoticeConcludeForm
+from .forms_meeting import AttendanceForm, BallotForm, ChairForm, ConflictForm, PaperBallotForm, ResultNoticeForm
+from .models import CommitteeSession, NoticeKind, UnitNotice
+from .views_sessions import session_page
+
+
+def _sitting(request, pk):
+    return get_object_or_404(offices.sessions_of(request.user), pk=pk)
+
+
+def redirect_to(sitting, anchor=""):
+    response = redirect("reviews:session", pk=sitting.pk)
+    if anchor:
+        response["Location"] += f"#{anchor}"
+    return response
+
+
+def _done(request, sitting, message, anchor):
+    messages.success(request, message)
+    return redirect_to(sitting, anchor)
+
+
+def _refused(request, sitting, error, anchor):
+    messages.error(request, " ".join(error.messages))
+    return redirect_to(sitting, anchor)
+
+
+@login_required
+@require_POST
+def attendance(request, pk):
+    sitting = _sitting(request, pk)
+    form = AttendanceForm(request.POST, members=meetings.members(sitting))
+    if form.is_valid():
+        try:
+            meetings.attendance_record(session_id=sitting.pk, by=request.user, present_ids=form.ids())
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            return _done(request, sitting, _("签到情况已登记。"), "meeting")
+    messages.error(request, _("签到未登记，请按提示修改。"))
+    return session_page(request, sitting, status=400, attendance=form)
+
+
+@login_required
+@require_POST
+def chair(request, pk):
+    sitting = _sitting(request, pk)
+    form = ChairForm(request.POST, members=list(meetings.members(sitting)))
+    if form.is_valid():
+        try:
+            meetings.chair_designate(session_id=sitting.pk, by=request.user, member_id=form.member_id())
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            return _done(request, sitting, _("签发人已指定。"), "meeting")
+    messages.error(request, _("签发人未指定，请按提示修改。"))
+    return session_page(request, sitting, status=400, chair=form)
+
+
+@login_required
+@require_POST
+def conflict(request, pk):
+    sitting = _sitting(request, pk)
+    form = ConflictForm(request.POST, members=meetings.members(sitting), applications=meetings.voting(sitting))
+    if form.is_valid():
+        try:
+            draws.conflict_surfaced(
+                session_expert_id=int(form.cleaned_data["member"]),
+                application_id=int(form.cleaned_data["application"]),
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            return _done(request, sitting, _("已登记回避并补抽专家。"), "session-experts")
+    messages.error(request, _("回避未登记，请按提示修改。"))
+    return session_page(request, sitting, status=400, conflict=form)
+
+
+@login_required
+@require_POST
+def vote_open(request, pk):
+    sitting = _sitting(request, pk)
+    try:
+        meetings.vote_open(session_id=sitting.pk, by=request.user)
+    except ValidationError as error:
+        return _refused(request, sitting, error, "meeting")
+    return _done(request, sitting, _("表决已开始，出席专家可登录投票。"), "vote")
+
+
+@login_required
+@require_POST
+def paper_ballot(request, pk):
+    sitting = _sitting(request, pk)
+    form = PaperBallotForm(request.POST, members=meetings.members(sitting), applications=meetings.voting(sitting))
+    if form.is_valid():
+        try:
+            meetings.ballot_cast(
+                session_id=sitting.pk,
+                application_id=int(form.cleaned_data["application"]),
+                member_id=int(form.cleaned_data["member"]),
+                choice=form.cleaned_data["choice"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            return _done(request, sitting, _("纸质选票已录入。"), "vote")
+    messages.error(request, _("选票未录入，请按提示修改。"))
+    return session_page(request, sitting, status=400, paper=form)
+
+
+@login_required
+@require_POST
+def vote_close(request, pk):
+    sitting = _sitting(request, pk)
+    try:
+        meetings.vote_close(session_id=sitting.pk, by=request.user)
+    except ValidationError as error:
+        return _refused(request, sitting, error, "vote")
+    return _done(request, sitting, _("表决已结束，请主任委员签发评审结果。"), "vote")
+
+
+def _signable(request, pk) -> CommitteeSession:
+    """The session, for its office or its designated chair; 404 for anyone else."""
+    sitting = CommitteeSession.objects.select_related("committee").filter(pk=pk).first()
+    if sitting is None or not meetings.can_sign(request.user, sitting):
+        raise Http404
+    return sitting
+
+
+@login_required
+@require_POST
+def vote_sign(request, pk):
+    sitting = _signable(request, pk)
+    office = offices.runs(request.user, sitting.committee)
+    try:
+        meetings.vote_sign(session_id=sitting.pk, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("评审结果已签发。"))
+    return redirect_to(sitting, "vote") if office else redirect("reviews:ballots")
+
+
+@login_required
+@require_POST
+def notice_open(request, pk):
+    sitting = _sitting(request, pk)
+    form = ResultNoticeForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            result_notices.result_notice_open(session_id=sitting.pk, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            return _done(request, sitting, _("评审结果公示已发布。"), "result-notice")
+    messages.error(request, _("公示未发布，请按提示修改。"))
+    return session_page(request, sitting, status=400, notice=form)
+
+
+@login_required
+@require_POST
+def notice_conclude(request, pk):
+    notice = get_object_or_404(
+        UnitNotice.objects.filter(kind=NoticeKind.RESULT, session__in=offices.sessions_of(request.user)), pk=pk
+    )
+    sitting = notice.session
+    form = NoticeConcludeForm(request.POST, notice=notice, prefix=f"notice{notice.pk}")
+    if form.is_valid():
+        try:
+            result_notices.result_notice_conclude(
+                notice_id=notice.pk,
+                by=request.user,
+                result=form.cleaned_data["result"],
+                note=form.cleaned_data["note"],
+                objections=form.cleaned_data["objections"],
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            return _done(request, sitting, _("公示结果已登记，人才主管部门可核准备案。"), "result-notice")
+    messages.error(request, _("公示结果未登记，请按提示修改。"))
+    return session_page(request, sitting, status=400, **{f"conclude_{notice.pk}": form})
+
+
+# --- the expert's ballot page ---------------------------------------------------------------------
+
+
+def _ballot_page(request, *, forms=None, status=200):
+    sessions = list(meetings.ballots_for(request.user))
+    chaired = list(
+        CommitteeSession.objects.filter(chair=request.user, vote_closed_at__isnull=False, signed_at__isnull=True)
+        .select_related("committee")
+        .order_by("-vote_closed_at")
+    )
+    if not sessions and not chaired and not request.user.expert_records.exists():
+        raise Http404
+    forms = forms or {}
+    sheets = [
+        {
+            "session": s,
+            "open": s.vote_closed_at is None,
+            "rows": [
+                (a, state, forms.get((s.pk, a.pk)) or BallotForm(prefix=f"b{s.pk}-{a.pk}"))
+                for a, state in meetings.ballot_sheet(request.user, s)
+            ],
+        }
+        for s in sessions
+    ]
+    # The chair signs the outcome (通过 / 未通过); the counts are the office's and the bureau's.
+    to_sign = [{"session": s, "outcomes": [(t.application, t.passed) for t in meetings.tallies(s)]} for s in chaired]
+    return render(request, "reviews/ballots.html", {"sheets": sheets, "to_sign": to_sign}, status=status)
+
+
+@login_required
+def ballots(request):
+    return _ballot_page(request)
+
+
+@login_required
+@require_POST
+def ballot_cast(request, pk, application_pk):
+    sitting = get_object_or_404(meetings.ballots_for(request.user), pk=pk)
+    form = BallotForm(request.POST, prefix=f"b{sitting.pk}-{application_pk}")
+    if form.is_valid():
+        try:
+            meetings.ballot_cast(
+                session_id=sitting.pk,
+                application_id=application_pk,
+                by=request.user,
+                choice=form.cleaned_data["choice"],
+            )
+        except ValidationError as error:
+            # Also above the sheet: a row already voted on shows no form to carry the error.
+            add_validation_errors(form, error)
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("已投票。"))
+            return redirect("reviews:ballots")
+    else:
+        messages.error(request, _("未投票，请按提示修改。"))
+    return _ballot_page(request, forms={(sitting.pk, application_pk): form}, status=400)
