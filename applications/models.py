@@ -183,7 +183,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
         """The unit public notice this application is in (set by the reviews app), if any."""
         entries = getattr(self, "_prefetched_notices", None)
         if entries is None:
-            entries = list(self.notices.order_by("-start_date", "-id")[:1])
+            # A withdrawn notice ("withdrawn", reviews.models.NoticeResult) never counts: its
+            # people are back to awaiting one.
+            entries = list(self.notices.exclude(result="withdrawn").order_by("-start_date", "-id")[:1])
         return entries[0] if entries else None
 
     def next_stage(self, after: str) -> str:
