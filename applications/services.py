@@ -23,6 +23,7 @@ from portal.organizations.scope import region_chain
 from portal.organizations.selectors import applicant_unit
 
 from . import eligibility
+from .exam_only import exam_only_refusal
 from .forms import CurrentTitleForm
 from .held_uploads import release
 from .materials import material_slots, sniff
@@ -90,6 +91,9 @@ def application_start(
     bar = eligibility.barred(user)
     if bar is not None:
         raise ValidationError(bar.reason)
+    exam_only = exam_only_refusal(item=item, series=series, level=level, unit=unit)
+    if exam_only:
+        raise ValidationError({"series": exam_only})
     window = None
     if item.needs_committee:
         if committee is None:
@@ -400,6 +404,9 @@ def application_submit(*, application: Application, user, moment=None) -> tuple[
         bar = eligibility.barred(user)
         if bar is not None:
             problems.append(bar.reason)
+        exam_only = exam_only_refusal(item=locked.item, series=locked.series, level=locked.level, unit=locked.unit)
+        if exam_only:
+            problems.append(exam_only)
         if locked.window_id:
             window = ApplicationWindow.objects.get(pk=locked.window_id)
             if not window.is_open(moment):

@@ -285,3 +285,59 @@ class ApplicationWindow(models.Model):
     def is_open(self, moment=None) -> bool:
         moment = moment or timezone.now()
         return self.opens_at <= moment < self.closes_at
+
+
+class ExamOnlySeries(models.Model):
+    """A series (or one speciality of it) obtained only by a national or local unified exam
+    (以考代评 / 统一考试) in a region, for an item: it cannot be obtained there by recognition or
+    evaluation (Chongqing: 通信、计算机、园林、卫生、经济、会计… 不能通过初定取得; Kunming 003 Q16:
+    以考代评的系列不再开展相应层级职称资格评审). Applies to the region and the regions below it."""
+
+    region = models.ForeignKey(
+        "organizations.Region",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("地区"),
+        help_text=_("留空则适用于所有地区；填写则适用于该地区及其下级地区的单位。"),
+    )
+    item = models.ForeignKey(
+        Item,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="exam_only_series",
+        verbose_name=_("事项"),
+        help_text=_("留空则适用于认定和评审等所有事项。"),
+    )
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="exam_only_rules", verbose_name=_("系列"))
+    speciality = models.CharField(
+        _("专业"),
+        max_length=50,
+        blank=True,
+        help_text=_("只限该系列中的某一专业（如工程技术人员中的通信、计算机）时填写；留空表示整个系列。"),
+    )
+    max_level = models.ForeignKey(
+        Level,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("最高适用层级"),
+        help_text=_("考试覆盖到的最高层级（如初、中级实行考试则选“中级”）；留空表示所有层级。"),
+    )
+    source = models.CharField(_("依据"), max_length=200)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("以考代评系列")
+        verbose_name_plural = _("以考代评系列")
+        ordering = ["region__name", "series__number", "speciality", "id"]
+
+    def __str__(self):
+        what = f"{self.series.name}（{self.speciality}）" if self.speciality else self.series.name
+        return f"{self.region or _('所有地区')} · {what}"
+
+    def covers_level(self, level: Level) -> bool:
+        return self.max_level_id is None or level.rank <= self.max_level.rank
