@@ -270,8 +270,11 @@ def completeness(application: Application) -> list[Missing]:
         add("basic", _("请上传证件照。"))
     if application.wants_express and not application.express_address:
         add("basic", _("请填写快递地址。"))
-    if not CurrentTitle.objects.filter(application=application).exists():
+    current = CurrentTitle.objects.filter(application=application).only("has_title").first()
+    if current is None:
         add("current_title", _("请填写现有职称（没有职称请选择“无”并保存）。"))
+    # Someone with no title is never asked for a current-title certificate.
+    without_title = current is not None and not current.has_title
     for key, section in SECTIONS.items():
         if section.kind == "rows" and section.min_rows:
             if section.rows(application).count() < section.min_rows:
@@ -284,6 +287,8 @@ def completeness(application: Application) -> list[Missing]:
         add("commitment", _("请阅读并确认诚信承诺书。"))
     materials_url = reverse("applications:materials", args=[application.pk])
     for requirement, upload in material_slots(application):
+        if requirement.needs_current_title and without_title:
+            continue
         if requirement.required and upload is None:
             add("materials", _("缺少材料：%(name)s") % {"name": requirement.name}, materials_url)
     return missing

@@ -125,6 +125,7 @@ def load_catalog() -> dict:
                     defaults={
                         "description": material.get("description", ""),
                         "required": material.get("required", True),
+                        "needs_current_title": material.get("needs_current_title", False),
                         "order": material_order,
                     },
                 )

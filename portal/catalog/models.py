@@ -180,8 +180,26 @@ class Item(models.Model):
         return [labels[s] for s in self.stages if s in labels]
 
 
+# What the route itself produces, by words in a material's name: never asked of the applicant
+# (the unit writes its recommendation at unit review and records the notice result; the window
+# issues the acceptance receipt after intake).
+ROUTE_PRODUCED = (
+    ("推荐意见", _("单位推荐意见由单位在单位审核环节填写")),
+    ("公示结果", _("单位公示结果由单位在公示环节登记")),
+    ("公示情况", _("单位公示结果由单位在公示环节登记")),
+    ("受理凭证", _("受理凭证由窗口受理后出具")),
+    ("受理回执", _("受理凭证由窗口受理后出具")),
+)
+
+
+def route_produced(name: str) -> str:
+    """Why a material of this name is not the applicant's to upload ("" when it is)."""
+    return next((str(why) for word, why in ROUTE_PRODUCED if word in (name or "")), "")
+
+
 class MaterialRequirement(models.Model):
-    """A material an application of this item must (or may) carry; series-specific when set."""
+    """A material an application of this item must (or may) carry; series-specific when set. Never
+    something the route produces later (ROUTE_PRODUCED)."""
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="materials", verbose_name=_("事项"))
     series = models.ForeignKey(
@@ -196,6 +214,11 @@ class MaterialRequirement(models.Model):
     name = models.CharField(_("材料名称"), max_length=100)
     description = models.CharField(_("说明"), max_length=300, blank=True)
     required = models.BooleanField(_("必需"), default=True)
+    needs_current_title = models.BooleanField(
+        _("仅对已有职称者要求"),
+        default=False,
+        help_text=_("勾选：申报人填写“无现有职称”时不要求此材料（如现职称证书）。"),
+    )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -211,6 +234,11 @@ class MaterialRequirement(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        why = route_produced(self.name)
+        if why:
+            raise ValidationError({"name": _("%(why)s，不能要求申报人上传。") % {"why": why}})
 
 
 class ApplicationWindowQuerySet(models.QuerySet):
