@@ -24,8 +24,8 @@ def years_later(day: date, years: int) -> date:
 
 @admin.register(EligibilityRule)
 class EligibilityRuleAdmin(admin.ModelAdmin):
-    list_display = ["name", "item", "region", "series", "level", "binding", "is_active"]
-    list_filter = ["item", "level", "binding", "is_active", "excludes_exam_series", "region", "series"]
+    list_display = ["name", "item", "region", "series", "level", "counted_to", "binding", "is_active"]
+    list_filter = ["item", "level", "binding", "is_active", "excludes_exam_series", "counted_to", "region", "series"]
     list_editable = ["binding", "is_active"]
     search_fields = ["name", "source", "region__name", "series__name"]
     list_select_related = ["item", "region", "series", "level"]
@@ -40,6 +40,7 @@ class EligibilityRuleAdmin(admin.ModelAdmin):
                     "required_current_level",
                     "min_years_at_current_level",
                     "excludes_exam_series",
+                    "counted_to",
                 ]
             },
         ),

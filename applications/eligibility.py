@@ -2,8 +2,11 @@
 
 Rules are data (EligibilityRule, TrainingHoursRule). The rules that apply to one item, level,
 series and region are alternatives: meeting any one qualifies. A rule of a region also applies
-to the regions below it (a 昆明市 rule covers a unit in 五华区). Service years are counted to
-31 December of the application year and expressed as whole months / 12, truncated to one decimal.
+to the regions below it (a 昆明市 rule covers a unit in 五华区), unless that region has rules of
+its own for the item and level: the nearest region's rules replace those above it (昆明市's
+committee evaluations replace the nationwide conditions). Service years are counted to the date
+the rule names (EligibilityRule.counted_to: 31 December of the application year, or the date of
+the application) and expressed as whole months / 12, truncated to one decimal.
 """
 
 from __future__ import annotations
@@ -19,7 +22,16 @@ from django.utils.translation import gettext as _
 
 from portal.organizations.models import Region
 
-from .models import Blacklist, ContinuingEducation, CurrentTitle, Education, EligibilityRule, Profile, TrainingHoursRule
+from .models import (
+    Blacklist,
+    ContinuingEducation,
+    CountedTo,
+    CurrentTitle,
+    Education,
+    EligibilityRule,
+    Profile,
+    TrainingHoursRule,
+)
 from .phrases import day, degree, joined, month, phrase, render, render_value
 
 # How many ancestors one query brings along; deeper trees cost a query per extra level.
@@ -44,9 +56,19 @@ def _is_month_end(day: date) -> bool:
     return day.month != date.fromordinal(day.toordinal() + 1).month
 
 
-def counting_date(application) -> date:
-    """Service is counted to 31 December of the application year."""
-    return date(application.year, 12, 31)
+def application_date(application) -> date:
+    """The day the application was submitted (today while it is a draft)."""
+    if application.submitted_at is not None:
+        return timezone.localdate(application.submitted_at)
+    return timezone.localdate()
+
+
+def counting_date(application, rule: EligibilityRule | None = None) -> date:
+    """The date `rule` counts service to: 31 December of the application year, or the date of the
+    application (also where no rule applies)."""
+    if rule is not None and rule.counted_to == CountedTo.YEAR_END:
+        return date(application.year, 12, 31)
+    return application_date(application)
 
 
 def cn_date(day: date) -> str:
@@ -169,13 +191,17 @@ def applicable_rules(application, *, chain: list[int] | None = None):
     """Active eligibility rules for the application's item and level, its series (or all series)
     and its unit's region or any region above it (or everywhere)."""
     chain = region_chain(application) if chain is None else chain
-    return (
+    rules = list(
         EligibilityRule.objects.filter(is_active=True, item_id=application.item_id, level_id=application.level_id)
         .filter(_region_filter(chain))
         .filter(Q(series__isnull=True) | Q(series_id=application.series_id))
         .select_related("region", "series", "level", "required_current_level")
         .order_by("level__rank", "min_degree", "id")
     )
+    # The nearest region with rules of its own replaces the regions above it (and nationwide).
+    distance = {region_id: index for index, region_id in enumerate(chain)}
+    nearest = min((distance.get(rule.region_id, len(chain)) for rule in rules), default=None)
+    return [rule for rule in rules if distance.get(rule.region_id, len(chain)) == nearest]
 
 
 # --- one rule ----------------------------------------------------------------------------------
@@ -361,9 +387,10 @@ def _profile(user_id) -> Profile | None:
 
 def evaluate(application) -> EligibilityResult:
     """Check an application against the rules that apply to it. Reads only; writes nothing."""
-    cutoff = counting_date(application)
     chain = region_chain(application)
     rules = list(applicable_rules(application, chain=chain))
+    cutoffs = {rule.pk: counting_date(application, rule) for rule in rules}
+    cutoff = next(iter(cutoffs.values()), counting_date(application))
     educations = list(Education.objects.filter(applications=application.pk))
     current = _current_title(application)
     result = EligibilityResult(qualified=True, blocking=False, counted_to=cutoff)
@@ -373,11 +400,13 @@ def evaluate(application) -> EligibilityResult:
     else:
         series = application.series
         result.checks = [
-            check_rule(rule, series=series, educations=educations, current=current, cutoff=cutoff) for rule in rules
+            check_rule(rule, series=series, educations=educations, current=current, cutoff=cutoffs[rule.pk])
+            for rule in rules
         ]
         result.qualified = any(c.passed for c in result.checks)
         if result.qualified:
-            passed = next(c for c in result.checks if c.passed)
+            index, passed = next((i, c) for i, c in enumerate(result.checks) if c.passed)
+            result.counted_to = cutoffs[rules[index].pk]
             result.notes.append(phrase("qualifies_by", rule=passed.rule))
         else:
             result.blocking = any(c.binding for c in result.checks)

@@ -21,13 +21,13 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, Q
 from django.utils.translation import gettext as _
 
 from portal.catalog.models import MaterialRequirement
 from portal.core import clamav
 
-from .models import Application, Material
+from .models import Application, CurrentTitle, Material
 from .pdf_safety import check_pdf
 from .permissions import can_edit_application
 
@@ -479,8 +479,15 @@ def material_slots(application: Application) -> list:
 
 
 def missing_required_materials(application: Application) -> list:
-    """Required materials not uploaded yet; submission needs this to be empty (one query)."""
-    return list(required_materials(application).filter(required=True).exclude(uploads__application=application))
+    """Required materials not uploaded yet; submission needs this to be empty (one query). A
+    material only for holders of a title is not required of someone who has none."""
+    without_title = CurrentTitle.objects.filter(application_id=application.pk, has_title=False)
+    return list(
+        required_materials(application)
+        .filter(required=True)
+        .exclude(uploads__application=application)
+        .exclude(Q(needs_current_title=True) & Exists(without_title))
+    )
 
 
 # --- services -------------------------------------------------------------------------------

@@ -226,7 +226,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
         """The unit public notice this application is in (set by the reviews app), if any."""
         entries = getattr(self, "_prefetched_notices", None)
         if entries is None:
-            entries = list(self.notices.order_by("-start_date", "-id")[:1])
+            # A withdrawn notice ("withdrawn", reviews.models.NoticeResult) never counts: its
+            # people are back to awaiting one.
+            entries = list(self.notices.exclude(result="withdrawn").order_by("-start_date", "-id")[:1])
         return entries[0] if entries else None
 
     def next_stage(self, after: str) -> str:
@@ -816,6 +818,13 @@ class Blacklist(BlindIndexedModel):
         return f"{self.real_name} {self.decided_on}"
 
 
+class CountedTo(models.TextChoices):
+    """The date a rule counts service years to (DOMAIN §5): part of the rule, as the guides say."""
+
+    APPLICATION_DATE = "application_date", _("申报（提交）之日")
+    YEAR_END = "year_end", _("申报年度12月31日")
+
+
 class EligibilityRule(models.Model):
     """One way to qualify for a level (DOMAIN §5), as data. Rules of the same item, region, series
     and level are alternatives: meeting any one qualifies. Region/series empty = everywhere/all."""
@@ -849,6 +858,13 @@ class EligibilityRule(models.Model):
         _("以考代评系列不适用"), default=False, help_text=_("实行全国统一考试的系列不能通过此规则取得。")
     )
     binding = models.BooleanField(_("不符合时禁止提交"), default=True, help_text=_("不勾选则只提示警告。"))
+    counted_to = models.CharField(
+        _("年限计算截止日"),
+        max_length=20,
+        choices=CountedTo.choices,
+        default=CountedTo.APPLICATION_DATE,
+        help_text=_("如昆明市级评委会：任职年限计算至申报年度12月31日；文件未规定的按申报之日计算。"),
+    )
     source = models.CharField(_("依据"), max_length=200, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
 

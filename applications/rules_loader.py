@@ -15,7 +15,7 @@ from portal.catalog.loader import load_catalog
 from portal.catalog.models import Item, Level, Series
 from portal.organizations.models import Region
 
-from .models import EligibilityRule, TrainingHoursRule
+from .models import CountedTo, EligibilityRule, TrainingHoursRule
 
 RULES_FILE = Path(__file__).resolve().parent / "data" / "eligibility_rules.json"
 
@@ -70,6 +70,7 @@ def load_eligibility_rules(path: Path = RULES_FILE) -> int:
                 "min_years_at_current_level": Decimal(str(row.get("min_years_at_current_level", 0))),
                 "excludes_exam_series": row.get("excludes_exam_series", False),
                 "binding": row.get("binding", True),
+                "counted_to": row.get("counted_to", CountedTo.APPLICATION_DATE),
                 "source": row.get("source", ""),
             },
         )

@@ -24,6 +24,7 @@ from portal.organizations.scope import region_chain
 from portal.organizations.selectors import applicant_unit
 
 from . import eligibility
+from .exam_only import exam_only_refusal
 from .forms import CurrentTitleForm, StatementForm
 from .held_uploads import release
 from .materials import material_slots, sniff
@@ -100,6 +101,9 @@ def application_start(
     bar = eligibility.barred(user)
     if bar is not None:
         raise ValidationError(bar.reason)
+    exam_only = exam_only_refusal(item=item, series=series, level=level, unit=unit)
+    if exam_only:
+        raise ValidationError({"series": exam_only})
     window = None
     if item.needs_committee:
         if committee is None:
@@ -338,8 +342,11 @@ def completeness(application: Application) -> list[Missing]:
     if application.wants_express and not application.express_address:
         add("basic", _("请填写快递地址。"))
     asked = asked_keys(application.item)
-    if "current_title" in asked and not CurrentTitle.objects.filter(application=application).exists():
+    current = CurrentTitle.objects.filter(application=application).only("has_title").first()
+    if "current_title" in asked and current is None:
         add("current_title", _("请填写现有职称（没有职称请选择“无”并保存）。"))
+    # Someone with no title is never asked for a current-title certificate.
+    without_title = current is not None and not current.has_title
     for key, section in RECORD_SECTIONS.items():
         if key in asked and section.min_rows:
             if section.rows(application).count() < section.min_rows:
@@ -363,6 +370,8 @@ def completeness(application: Application) -> list[Missing]:
         add("commitment", _("请阅读并确认诚信承诺书。"))
     materials_url = reverse("applications:materials", args=[application.pk])
     for requirement, upload in material_slots(application):
+        if requirement.needs_current_title and without_title:
+            continue
         if requirement.required and upload is None:
             add("materials", _("缺少材料：%(name)s") % {"name": requirement.name}, materials_url)
     return missing
@@ -498,6 +507,9 @@ def application_submit(
         bar = eligibility.barred(user)
         if bar is not None:
             problems.append(bar.reason)
+        exam_only = exam_only_refusal(item=locked.item, series=locked.series, level=locked.level, unit=locked.unit)
+        if exam_only:
+            problems.append(exam_only)
         if locked.window_id:
             window = ApplicationWindow.objects.get(pk=locked.window_id)
             if not window.is_open(moment):

@@ -14,6 +14,7 @@ from portal.core.forms import add_validation_errors
 
 from . import autosave, eligibility
 from . import services as filing
+from .exam_only import exam_only_at_start
 from .filed_copy import filed_copy_zip
 from .forms import CommitmentForm, CurrentTitleForm, ProfileForm, StatementForm
 from .forms_start import StartForm
@@ -56,7 +57,12 @@ def start(request):
             messages.success(request, _("申报已创建，请逐项填写；每页保存后即存为草稿，可随时在任何设备上继续。"))
             return redirect("applications:section", pk=application.pk, key="basic")
     bar = eligibility.barred(request.user)
-    return render(request, "applications/start.html", {"form": form, "bar": bar})
+    exam_only = (
+        exam_only_at_start(user=request.user, item=form.chosen_item, series=form.chosen_series, level=form.chosen_level)
+        if form.ready
+        else None
+    )
+    return render(request, "applications/start.html", {"form": form, "bar": bar, "exam_only": exam_only})
 
 
 @login_required

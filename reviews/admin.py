@@ -1,9 +1,10 @@
 from django.contrib import admin
 
-from .admin_calendar import HolidayAdmin
-from .models import CommitteeOffice, Holiday, Rubric, RubricCategory, UnitNotice
+from .admin_calendar import HolidayAdmin, HolidayYearAdmin
+from .models import CommitteeOffice, Holiday, HolidayYear, Rubric, RubricCategory, UnitNotice
 
 admin.site.register(Holiday, HolidayAdmin)
+admin.site.register(HolidayYear, HolidayYearAdmin)
 
 
 @admin.register(CommitteeOffice)

@@ -6,6 +6,8 @@ notice opens. Each builds the variables of its event from the domain objects and
   stage it reached. It runs inside the step's transaction, so the inbox, outbox and digest rows
   commit or roll back with the step; sending is queued after commit.
 - `notice_opened(notice, application)`: each applicant of a unit public notice that opens.
+- `notice_changed(...)`, `notice_withdrawn(...)`: a published notice's period changed, or its unit
+  withdrew it.
 
 Other apps call `portal.notifications.services.notify` directly with an event of
 portal/notifications/events.py and its variables (certificates: `certificate_ready`,
@@ -115,7 +117,15 @@ def application_state_changed(application: Application, *, opinion: str = "") ->
     if another step has moved the application on by the time this runs."""
     record = (
         application.records.filter(to_state=application.state)
-        .exclude(action__in=[Action.REFUSED, Action.NOTICE_OPEN, Action.NOTICE_RESULT])
+        .exclude(
+            action__in=[
+                Action.REFUSED,
+                Action.NOTICE_OPEN,
+                Action.NOTICE_RESULT,
+                Action.NOTICE_CHANGE,
+                Action.NOTICE_WITHDRAW,
+            ]
+        )
         .select_related("organization")
         .last()
     )
@@ -166,6 +176,48 @@ def notice_opened(notice, application: Application) -> list:
         url=page_url("reviews:public_notices"),
         dedupe_key=f"notice_opened:{notice.pk}:{application.pk}",
         purpose="notice_open",
+    )
+
+
+@in_site_language
+def notice_changed(notice, *, application: Application | None, before: tuple, reason: str, officers=()) -> list:
+    """A published notice's period changed (corrected, or counted again after a holiday change):
+    tell one applicant in it, or (application=None) the unit's officers."""
+    context = {
+        **notice_context(notice),
+        "old_start_date": before[0].isoformat(),
+        "old_end_date": before[1].isoformat(),
+        "reason": reason,
+    }
+    if application is None:
+        return notify(
+            recipients=list(officers),
+            event="notice_changed",
+            context=context,
+            url=page_url("reviews:notice_detail", notice.pk),
+            purpose="notice_changed",
+        )
+    return notify(
+        recipients=[application.applicant],
+        event="notice_changed",
+        context=context,
+        application=application,
+        url=page_url("reviews:public_notices"),
+        purpose="notice_changed",
+    )
+
+
+@in_site_language
+def notice_withdrawn(notice, *, application: Application, reason: str) -> list:
+    """The unit withdrew a notice an applicant was in."""
+    return notify(
+        recipients=[application.applicant],
+        event="notice_withdrawn",
+        context={**notice_context(notice), "reason": reason},
+        application=application,
+        url=page_url("applications:timeline", application.pk),
+        dedupe_key=f"notice_withdrawn:{notice.pk}:{application.pk}",
+        purpose="notice_withdrawn",
     )
 
 

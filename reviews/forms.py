@@ -153,6 +153,47 @@ def returnable_sections() -> list[tuple[str, str]]:
     return [*SECTION_ORDER, ("materials", gettext_lazy("申报材料"))]
 
 
+class NoticeCorrectForm(forms.Form):
+    """Correct a published notice's period (the service checks the minimum and the dates)."""
+
+    start_date = forms.DateField(
+        label=gettext_lazy("公示开始日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("公示开始后不能更改开始日期。"),
+    )
+    working_days = forms.IntegerField(
+        label=gettext_lazy("公示工作日数"),
+        min_value=1,
+        max_value=MAX_WORKING_DAYS,
+        help_text=gettext_lazy("可延长；缩短时不得少于法定的最少工作日数。"),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("更正原因"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": gettext_lazy("请填写更正原因。")},
+        help_text=gettext_lazy("记入公示人员的审核记录，并通知公示人员。"),
+    )
+
+    def __init__(self, *args, notice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("start_date", notice.start_date.isoformat())
+        self.initial.setdefault("working_days", notice.working_days)
+        if notice.start_date <= timezone.localdate():
+            self.fields["start_date"].disabled = True
+
+
+class NoticeWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("撤回原因"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": gettext_lazy("请填写撤回原因。")},
+        help_text=gettext_lazy("撤回后公示人员回到待公示，可重新发布公示。"),
+    )
+
+
 class DecisionForm(forms.Form):
     """One review step with its opinion; an empty opinion is the service's refusal to make. A
     return may name the sections to change; the unit's recommending step carries its

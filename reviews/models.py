@@ -20,6 +20,8 @@ class NoticeResult(models.TextChoices):
     PENDING = "pending", _("公示中")
     NO_OBJECTION = "no_objection", _("公示无异议")
     OBJECTION_UPHELD = "objection_upheld", _("异议成立")
+    # Withdrawn by its unit before a result: its people are back to awaiting a notice.
+    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 class NoticeKind(models.TextChoices):
@@ -62,6 +64,7 @@ class UnitNotice(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     concluded_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("单位公示")
@@ -74,9 +77,14 @@ class UnitNotice(models.Model):
     def has_ended(self, today=None) -> bool:
         return (today or timezone.localdate()) > self.end_date
 
+    @property
+    def is_open(self) -> bool:
+        """Published and neither concluded nor withdrawn: its dates may still be corrected."""
+        return self.result == NoticeResult.PENDING
+
     def passed(self, application) -> bool:
         """Concluded, and no objection against this applicant was upheld."""
-        if self.result == NoticeResult.PENDING:
+        if self.result in (NoticeResult.PENDING, NoticeResult.WITHDRAWN):
             return False
         return self.result == NoticeResult.NO_OBJECTION or not self.objections.filter(pk=application.pk).exists()
 
@@ -96,6 +104,60 @@ class Holiday(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.name}"
+
+
+class HolidayYear(models.Model):
+    """A year whose published schedule (法定节假日与调休) the bureau has entered in full. Until a
+    year is marked, notice end dates falling into it (beyond what chinese-calendar knows) carry a
+    warning: the rows entered so far may be only part of the State Council's schedule."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    complete = models.BooleanField(_("已录入完整"), default=False)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    marked_at = models.DateTimeField(_("标记时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日年度")
+        verbose_name_plural = _("节假日年度")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class NoticeChangeKind(models.TextChoices):
+    CORRECTED = "corrected", _("更正公示期")
+    RECALENDARED = "recalendared", _("节假日调整后重算")
+    WITHDRAWN = "withdrawn", _("撤回公示")
+
+
+class NoticeChange(models.Model):
+    """One change to a published notice, with the dates before and after (append-only history
+    shown on the notice page; each person's review record says the same)."""
+
+    notice = models.ForeignKey(UnitNotice, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("变更类型"), max_length=20, choices=NoticeChangeKind.choices)
+    start_before = models.DateField(_("原开始日期"))
+    end_before = models.DateField(_("原结束日期"))
+    days_before = models.PositiveSmallIntegerField(_("原工作日数"))
+    start_after = models.DateField(_("新开始日期"))
+    end_after = models.DateField(_("新结束日期"))
+    days_after = models.PositiveSmallIntegerField(_("新工作日数"))
+    reason = models.TextField(_("原因"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("变更时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("公示变更")
+        verbose_name_plural = _("公示变更")
+        ordering = ["changed_at", "id"]
+
+    def __str__(self):
+        return f"{self.notice} {self.get_kind_display()}"
 
 
 class CommitteeResult(models.Model):

@@ -2,8 +2,11 @@
 least NOTICE_MIN_WORKING_DAYS working days, then records the result. A no-objection result is what
 lets `Application.notice_recommend` fire (see `applications.models._notice_passed`).
 
-Writes: `notice_open`, `notice_conclude` (one transaction each, audit records, side effects after
-commit). Reads the notice pages need follow at the end.
+Writes: `notice_open`, `notice_conclude`, `notice_correct` (a longer or moved period, with a
+reason), `notice_withdraw` (its people go back to awaiting a notice) and `notices_recalendar`
+(the holiday table changed: open notices' end dates are counted again). One transaction each,
+audit records on every person's history and a NoticeChange row, side effects after commit.
+`notice_preview` computes a period without writing. Reads the notice pages need follow at the end.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
@@ -22,9 +26,11 @@ from applications.workflow.audit import audit
 from portal.organizations.models import Organization, Role
 from portal.organizations.scope import reviewer_memberships
 
-from .alerts import notice_opened
-from .models import NoticeResult, UnitNotice
-from .working_days import add_working_days
+from .alerts import notice_changed, notice_opened, notice_withdrawn
+from .models import NoticeChange, NoticeChangeKind, NoticeResult, UnitNotice
+from .working_days import WorkingDaysResult, add_working_days
+
+User = get_user_model()
 
 # A notice is published at most this many days ahead (and the calendar never runs off its end).
 MAX_DAYS_AHEAD = 366
@@ -67,9 +73,44 @@ def _passed_notice_this_round():
     )
     return (
         UnitNotice.objects.filter(applications=OuterRef("pk"), created_at__gte=OuterRef("submitted_at"))
-        .exclude(result=NoticeResult.PENDING)
+        .exclude(result__in=[NoticeResult.PENDING, NoticeResult.WITHDRAWN])
         .exclude(Exists(upheld_here))
     )
+
+
+def _period_errors(start_date, working_days, today: datetime.date, *, started: bool = False) -> dict:
+    """Field errors of a notice period: at least the statutory working days, a start from today
+    (unless the notice has `started` already, when the start is kept) and not too far ahead."""
+    minimum = settings.NOTICE_MIN_WORKING_DAYS
+    errors = {}
+    if working_days is None or working_days < minimum:
+        errors["working_days"] = _("公示期不得少于%(min)s个工作日。") % {"min": minimum}
+    latest_start = today + datetime.timedelta(days=MAX_DAYS_AHEAD)
+    if started:
+        pass
+    elif start_date is None or start_date < today:
+        errors["start_date"] = _("公示开始日期不能早于今天。")
+    elif start_date > latest_start:
+        errors["start_date"] = _("公示开始日期不能晚于%(date)s。") % {"date": latest_start.isoformat()}
+    return errors
+
+
+def _count(start_date: datetime.date, working_days: int) -> WorkingDaysResult:
+    try:
+        return add_working_days(start_date, working_days)
+    except ValueError:
+        # Only a holiday table with no working day for years on end gets here.
+        raise ValidationError({"start_date": _("无法计算公示结束日期，请管理员检查“节假日与调休”。")}) from None
+
+
+def notice_preview(
+    *, start_date: datetime.date, working_days: int, today: datetime.date | None = None
+) -> WorkingDaysResult:
+    """The period a notice would run, computed as publishing would, without writing anything."""
+    errors = _period_errors(start_date, working_days, today or timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+    return _count(start_date, working_days)
 
 
 @transaction.atomic
@@ -89,18 +130,10 @@ def notice_open(
     if not can_manage_notices(user, unit):
         raise PermissionDenied
     today = today or timezone.localdate()
-    minimum = settings.NOTICE_MIN_WORKING_DAYS
-    errors = {}
+    errors = _period_errors(start_date, working_days, today)
     ids = sorted({a.pk for a in applications})
     if not ids:
         errors["applications"] = _("请选择公示人员。")
-    if working_days is None or working_days < minimum:
-        errors["working_days"] = _("公示期不得少于%(min)s个工作日。") % {"min": minimum}
-    latest_start = today + datetime.timedelta(days=MAX_DAYS_AHEAD)
-    if start_date is None or start_date < today:
-        errors["start_date"] = _("公示开始日期不能早于今天。")
-    elif start_date > latest_start:
-        errors["start_date"] = _("公示开始日期不能晚于%(date)s。") % {"date": latest_start.isoformat()}
     if not (contact_person or "").strip():
         errors["contact_person"] = _("请填写联系人。")
     if not (phone or "").strip():
@@ -141,11 +174,7 @@ def notice_open(
     if problems:
         raise ValidationError({"applications": problems})
 
-    try:
-        calendar = add_working_days(start_date, working_days)
-    except ValueError:
-        # Only a holiday table with no working day for years on end gets here.
-        raise ValidationError({"start_date": _("无法计算公示结束日期，请管理员检查“节假日与调休”。")}) from None
+    calendar = _count(start_date, working_days)
     notice = UnitNotice.objects.create(
         unit=unit,
         title=(title or "").strip() or default_notice_title(locked),
@@ -237,6 +266,199 @@ def notice_conclude(
             opinion=upheld if application.pk in chosen else passed,
         )
     return notice
+
+
+def _period_opinion(kind_label, before: tuple, notice: UnitNotice, reason: str) -> str:
+    return _(
+        "%(kind)s：公示期由 %(old_start)s—%(old_end)s 改为 %(start)s—%(end)s（%(days)s个工作日）。原因：%(reason)s"
+    ) % {
+        "kind": kind_label,
+        "old_start": before[0].isoformat(),
+        "old_end": before[1].isoformat(),
+        "start": notice.start_date.isoformat(),
+        "end": notice.end_date.isoformat(),
+        "days": notice.working_days,
+        "reason": reason,
+    }
+
+
+def _record_change(notice: UnitNotice, *, kind: str, before: tuple, reason: str, user, action: str, opinion: str):
+    """The NoticeChange row, and the same on every person's review record."""
+    NoticeChange.objects.create(
+        notice=notice,
+        kind=kind,
+        start_before=before[0],
+        end_before=before[1],
+        days_before=before[2],
+        start_after=notice.start_date,
+        end_after=notice.end_date,
+        days_after=notice.working_days,
+        reason=reason,
+        changed_by=user,
+    )
+    applications = list(notice.applications.select_related("applicant", "unit").order_by("pk"))
+    for application in applications:
+        audit(
+            application,
+            actor=user,
+            role=Role.UNIT_HR if user is not None else "",
+            organization=notice.unit,
+            action=action,
+            from_state=application.state,
+            opinion=opinion,
+        )
+    return applications
+
+
+def _locked_open_notice(notice: UnitNotice, user) -> UnitNotice:
+    notice = UnitNotice.objects.select_for_update().select_related("unit").get(pk=notice.pk)
+    if not can_manage_notices(user, notice.unit):
+        raise PermissionDenied
+    if not notice.is_open:
+        raise ValidationError(_("该公示已登记结果或已撤回，不能再更正或撤回。"))
+    return notice
+
+
+@transaction.atomic
+def notice_correct(
+    *,
+    notice: UnitNotice,
+    user,
+    working_days: int,
+    reason: str,
+    start_date: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> UnitNotice:
+    """Correct a published notice's period: more (or fewer, never under the statutory minimum)
+    working days, and a new start while it has not started. The end date is counted again; a
+    period that would already be over is refused. Everyone in it is told."""
+    notice = _locked_open_notice(notice, user)
+    today = today or timezone.localdate()
+    started = notice.start_date <= today
+    if start_date is None or started:
+        start_date = notice.start_date
+    errors = _period_errors(start_date, working_days, today, started=started)
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = _("请填写更正原因。")
+    if errors:
+        raise ValidationError(errors)
+    calendar = _count(start_date, working_days)
+    if calendar.end_date < today:
+        raise ValidationError(
+            {
+                "working_days": _("更正后的公示结束日期%(end)s早于今天，不能缩短。")
+                % {"end": calendar.end_date.isoformat()}
+            }
+        )
+    if (start_date, working_days) == (notice.start_date, notice.working_days):
+        raise ValidationError({"working_days": _("公示期没有变化。")})
+    before = (notice.start_date, notice.end_date, notice.working_days)
+    notice.start_date = start_date
+    notice.working_days = working_days
+    notice.end_date = calendar.end_date
+    notice.calendar_note = " ".join(calendar.warnings)[:_NOTE_LENGTH]
+    notice.save(update_fields=["start_date", "working_days", "end_date", "calendar_note"])
+    opinion = _period_opinion(NoticeChangeKind.CORRECTED.label, before, notice, reason)
+    applications = _record_change(
+        notice,
+        kind=NoticeChangeKind.CORRECTED,
+        before=before,
+        reason=reason,
+        user=user,
+        action=Action.NOTICE_CHANGE,
+        opinion=opinion,
+    )
+    for application in applications:
+        notice_changed(notice, application=application, before=before, reason=reason)
+    return notice
+
+
+@transaction.atomic
+def notice_withdraw(*, notice: UnitNotice, user, reason: str) -> UnitNotice:
+    """Withdraw a notice that has no result yet: it leaves the public list and its people are
+    back to awaiting a notice (their state never moved). Everyone in it is told."""
+    notice = _locked_open_notice(notice, user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写撤回原因。")})
+    before = (notice.start_date, notice.end_date, notice.working_days)
+    notice.result = NoticeResult.WITHDRAWN
+    notice.result_note = reason
+    notice.withdrawn_at = timezone.now()
+    notice.save(update_fields=["result", "result_note", "withdrawn_at"])
+    opinion = _("撤回公示“%(title)s”。原因：%(reason)s") % {"title": notice.title, "reason": reason}
+    applications = _record_change(
+        notice,
+        kind=NoticeChangeKind.WITHDRAWN,
+        before=before,
+        reason=reason,
+        user=user,
+        action=Action.NOTICE_WITHDRAW,
+        opinion=opinion,
+    )
+    for application in applications:
+        notice_withdrawn(notice, application=application, reason=reason)
+    return notice
+
+
+@transaction.atomic
+def notices_recalendar(*, reason: str, today: datetime.date | None = None) -> list[UnitNotice]:
+    """The holiday table (or a year's completeness) changed: count every open notice again. A
+    notice whose end date moves is saved, audited, and its people and unit officers are told; a
+    notice whose warning alone changes is saved quietly. Returns the notices whose end moved."""
+    today = today or timezone.localdate()
+    moved = []
+    open_notices = (
+        UnitNotice.objects.select_for_update()
+        .filter(result=NoticeResult.PENDING, end_date__gte=today)
+        .select_related("unit")
+        .order_by("pk")
+    )
+    for notice in open_notices:
+        try:
+            calendar = add_working_days(notice.start_date, notice.working_days)
+        except ValueError:
+            continue
+        note = " ".join(calendar.warnings)[:_NOTE_LENGTH]
+        if calendar.end_date == notice.end_date:
+            if note != notice.calendar_note:
+                notice.calendar_note = note
+                notice.save(update_fields=["calendar_note"])
+            continue
+        before = (notice.start_date, notice.end_date, notice.working_days)
+        notice.end_date = calendar.end_date
+        notice.calendar_note = note
+        notice.save(update_fields=["end_date", "calendar_note"])
+        opinion = _period_opinion(NoticeChangeKind.RECALENDARED.label, before, notice, reason)
+        applications = _record_change(
+            notice,
+            kind=NoticeChangeKind.RECALENDARED,
+            before=before,
+            reason=reason,
+            user=None,
+            action=Action.NOTICE_CHANGE,
+            opinion=opinion,
+        )
+        for application in applications:
+            notice_changed(notice, application=application, before=before, reason=reason)
+        notice_changed(notice, application=None, before=before, reason=reason, officers=notice_officers(notice.unit))
+        moved.append(notice)
+    return moved
+
+
+def notice_officers(unit: Organization) -> list:
+    """The unit's active HR officers (they run its notices)."""
+    return list(
+        User.objects.filter(
+            memberships__organization=unit,
+            memberships__role=Role.UNIT_HR,
+            memberships__is_active=True,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
 
 
 # --- reads ----------------------------------------------------------------------------------------

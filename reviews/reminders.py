@@ -338,13 +338,16 @@ def notices_remind(*, now: datetime.datetime) -> int:
                 event="notice_ending",
                 context={**notice_context(notice), "count": notice.applications.count()},
                 url=page_url("reviews:notice_detail", notice.pk),
-                dedupe_key=f"notice_ending:{notice.pk}",
+                # The end date is part of the key: a corrected notice is reminded of again.
+                dedupe_key=f"notice_ending:{notice.pk}:{notice.end_date.isoformat()}",
                 purpose="notice_ending",
             )
         )
-    ended = UnitNotice.objects.filter(
-        end_date__lt=today, end_date__gte=today - datetime.timedelta(days=7)
-    ).select_related("unit")
+    ended = (
+        UnitNotice.objects.filter(end_date__lt=today, end_date__gte=today - datetime.timedelta(days=7))
+        .exclude(result=NoticeResult.WITHDRAWN)
+        .select_related("unit")
+    )
     for notice in ended:
         for application in notice.applications.exclude(state=State.WITHDRAWN).select_related("applicant"):
             count += len(

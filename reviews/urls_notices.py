@@ -9,4 +9,6 @@ urlpatterns = [
     path("notices/new/", views.notice_create, name="notice_create"),
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/conclude/", views.notice_conclude, name="notice_conclude"),
+    path("notices/<int:pk>/correct/", views.notice_correct, name="notice_correct"),
+    path("notices/<int:pk>/withdraw/", views.notice_withdraw, name="notice_withdraw"),
 ]

@@ -6,9 +6,8 @@ Three sources, in this order:
 2. the chinese-calendar library, for the years it knows (1.11.0: 2004–2026);
 3. otherwise weekends and the holidays fixed by date in 《全国年节及纪念日放假办法》 (元旦 1 Jan,
    劳动节 1 May (and 2 May from 2025), 国庆节 1–3 Oct, which are never working days whatever the
-   year's schedule), with a visible warning naming the year, unless the admin has entered rows
-   for that year (the State Council publishes a whole year's schedule at once, so a year with
-   rows is taken as entered).
+   year's schedule), with a visible warning naming the year, unless the bureau has marked that
+   year complete (HolidayYear): rows entered so far may be only part of the published schedule.
 
 A date the library does not know never raises: the notice still gets an end date.
 """
@@ -21,7 +20,7 @@ from dataclasses import dataclass, field
 import chinese_calendar
 from django.utils.translation import gettext as _
 
-from .models import Holiday
+from .models import Holiday, HolidayYear
 
 TABLE = "table"
 LIBRARY = "library"
@@ -97,7 +96,15 @@ def library_knows(year: int) -> bool:
 
 
 def missing_year_warning(year: int) -> str:
-    return _("%(year)s年的法定节假日尚未录入，公示期按周末计算，请管理员在“节假日与调休”中补录。") % {"year": year}
+    return _(
+        "%(year)s年的法定节假日尚未录入完整，公示期按周末及法定节日计算，"
+        "请管理员在“节假日与调休”中补录并将该年度标记为已录入完整。"
+    ) % {"year": year}
+
+
+def complete_years() -> set[int]:
+    """The years the bureau has marked as entered in full."""
+    return set(HolidayYear.objects.filter(complete=True).values_list("year", flat=True))
 
 
 def is_workday(day) -> DayInfo:
@@ -113,27 +120,29 @@ def add_working_days(start, days: int) -> WorkingDaysResult:
     """The `days` working days of a notice starting on `start`.
 
     `start` is day 1 if it is a working day, else the first working day after it; `end_date` is the
-    last working day counted. The Holiday table is read once, for every year from start onwards.
+    last working day counted. The Holiday table is read once, for every year from start onwards,
+    and the list of years marked complete once.
     """
     start = _as_date(start)
     if days < 1:
         raise ValueError("a notice runs at least one working day")
     table = {row.date: row for row in Holiday.objects.filter(date__gte=datetime.date(start.year, 1, 1))}
-    years_in_table = {d.year for d in table}
+    marked = complete_years()
+    known: dict[int, bool] = {}
     counted: list[datetime.date] = []
     warned_years: list[int] = []
     day = start
     while len(counted) < days:
         if (day - start).days > _MAX_SPAN_DAYS:
             raise ValueError(f"the holiday table leaves no working days after {start}")
+        if day.year not in known:
+            known[day.year] = day.year in marked or library_knows(day.year)
+            if not known[day.year]:
+                warned_years.append(day.year)
         if day in table:
             info = _table_day(table[day])
         else:
-            info = library_day(day)
-            if info is None:
-                info = _weekend_day(day)
-                if day.year not in years_in_table and day.year not in warned_years:
-                    warned_years.append(day.year)
+            info = library_day(day) or _weekend_day(day)
         if info.workday:
             counted.append(day)
             if len(counted) == days:

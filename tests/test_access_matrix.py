@@ -1,5 +1,7 @@
 """Every page, as every role: what each may open, and that nobody sees another organisation's data."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -496,3 +498,38 @@ def test_unit_message_page_only_for_its_officer_and_admin(as_role, role):
     assert response.status_code == {"unit_hr": 200, "admin": 200, "anonymous": 302}.get(role, 404)
     response = client.post(url, {"topic": "通知", "message": "请按时提交材料。"})
     assert response.status_code == {"unit_hr": 302, "admin": 302, "anonymous": 302}.get(role, 404)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_notice_pages_and_changes_only_for_the_units_officer(as_role, role):
+    from reviews import notices
+    from reviews.models import NoticeResult
+
+    application = at(State.UNIT_NOTICE, "evaluation")
+    officer = User.objects.get(mobile=DEMO["unit_hr"])
+    notice = notices.notice_open(
+        unit=application.unit,
+        user=officer,
+        applications=[application],
+        title="",
+        content="现予公示。",
+        contact_person="经办人",
+        phone="0871-63100000",
+        start_date=datetime.date.today() + datetime.timedelta(days=7),
+        working_days=5,
+    )
+    client = as_role(role)
+    officer_role = role == "unit_hr"
+    response = client.get(reverse("reviews:notice_detail", args=[notice.pk]))
+    assert response.status_code == {"anonymous": 302}.get(role, 200 if officer_role else 404)
+    response = client.post(
+        reverse("reviews:notice_correct", args=[notice.pk]),
+        {"correct-working_days": "6", "correct-reason": "延长"},
+    )
+    assert response.status_code == {"anonymous": 302}.get(role, 302 if officer_role else 404)
+    response = client.post(reverse("reviews:notice_withdraw", args=[notice.pk]), {"withdraw-reason": "撤回"})
+    assert response.status_code == {"anonymous": 302}.get(role, 302 if officer_role else 404)
+    notice.refresh_from_db()
+    assert (notice.working_days, notice.result) == (
+        (6, NoticeResult.WITHDRAWN) if officer_role else (5, NoticeResult.PENDING)
+    )

@@ -1,11 +1,12 @@
 """Eligibility rules (DOMAIN §5): loading them, which apply where, and the explained verdicts."""
 
+import datetime
 import json
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from applications.admin_rules import BlacklistForm
 from applications.eligibility import applicable_rules, barred, check_text, evaluate, years_between
@@ -64,8 +65,12 @@ def make_application(
     title=None,
     trainings=(),
     work_start=None,
+    submitted_on=None,
 ):
-    """educations: (degree, graduation date) pairs; title: (level code, obtained on)."""
+    """educations: (degree, graduation date) pairs; title: (level code, obtained on). Submitted on
+    `submitted_on` (default: 31 December of `year`, so rules counting to the application date and
+    to the year's end agree unless a test says otherwise)."""
+    submitted_on = submitted_on or date(year, 12, 31)
     unit = UnitFactory(region=region)
     user = member(Role.APPLICANT, unit)
     series_obj = Series.objects.get(name=series)
@@ -78,6 +83,7 @@ def make_application(
         level=level_obj,
         title=TitleName.objects.filter(series=series_obj, level=level_obj).first(),
         year=year,
+        submitted_at=timezone.make_aware(datetime.datetime.combine(submitted_on, datetime.time(12))),
     )
     for degree, graduated in educations:
         record_row(
@@ -163,8 +169,10 @@ def test_load_updates_rows_in_place(catalog):
 def test_every_rule_names_its_source(rules):
     for rule in EligibilityRule.objects.all():
         assert rule.source, rule.name
-    senior = EligibilityRule.objects.get(level__code="zhenggao")
+    senior = EligibilityRule.objects.get(level__code="zhenggao", region__isnull=True)
     assert not senior.binding and senior.source.endswith("仅作提示") and "种子" not in senior.source
+    kunming = EligibilityRule.objects.get(level__code="zhenggao", region__name="昆明市")
+    assert not kunming.binding and "仅作提示" in kunming.source and "12月31日" in kunming.source
 
 
 # --- Kunming initial recognition ----------------------------------------------------------------
@@ -196,16 +204,83 @@ def test_kunming_initial_recognition(rules, wuhua, level, degree, graduated, pas
     assert result.blocking is (not passes)  # recognition rules are binding
 
 
-def test_counting_to_31_december_of_the_application_year(rules, wuhua):
-    application = make_application(region=wuhua, level="zhuli", educations=[(D.BENKE, date(2025, 7, 1))])
-    result = evaluate(application)
-    assert result.counted_to == date(2026, 12, 31)
-    assert result.qualified
+def test_kunming_recognition_counts_to_the_application_date(rules, wuhua):
+    # 本科 + 1 year for 助理级: graduated 1 July 2025, a full year on 1 July 2026.
+    early = make_application(
+        region=wuhua, level="zhuli", educations=[(D.BENKE, date(2025, 7, 1))], submitted_on=date(2026, 6, 30)
+    )
+    result = evaluate(early)
+    assert result.counted_to == date(2026, 6, 30)
     check = next(c for c in result.checks if c.rule == "昆明市初次认定·助理级·本科见习满1年")
-    assert "毕业后截至2026年12月31日满1.4年" in check.reason_texts[0]
-    # The same graduate applying for 2025 has only 0.5 year.
-    application.year = 2025
-    assert not evaluate(application).qualified
+    assert not check.passed and "毕业后截至2026年6月30日满0.9年" in check.reason_texts[0]
+    on_the_day = make_application(
+        region=wuhua, level="zhuli", educations=[(D.BENKE, date(2025, 7, 1))], submitted_on=date(2026, 7, 1)
+    )
+    result = evaluate(on_the_day)
+    assert result.qualified and result.counted_to == date(2026, 7, 1)
+
+
+def test_a_draft_counts_to_today(rules, wuhua):
+    application = make_application(region=wuhua, level="zhuli", educations=[(D.BENKE, date(2020, 7, 1))])
+    Application.objects.filter(pk=application.pk).update(submitted_at=None)
+    application.refresh_from_db()
+    assert evaluate(application).counted_to == timezone.localdate()
+
+
+def test_kunming_committee_evaluations_count_to_31_december(rules, wuhua):
+    # 中级 by 本科 + 5 years: graduated 31 Dec 2021 reaches 5.0 years on 31 Dec 2026, whenever in
+    # 2026 the application is submitted; a day later falls short.
+    for graduated, passes in ((date(2021, 12, 31), True), (date(2022, 1, 1), False)):
+        application = make_application(
+            region=wuhua,
+            item="evaluation",
+            level="zhongji",
+            educations=[(D.BENKE, graduated)],
+            submitted_on=date(2026, 3, 1),
+        )
+        result = evaluate(application)
+        check = next(c for c in result.checks if c.rule == "昆明市职称评审·中级·本科毕业满5年")
+        assert check.passed is passes, graduated
+        assert "截至2026年12月31日" in check.reason_texts[0]
+        assert result.counted_to == date(2026, 12, 31)
+    # Kunming's own rules replace the nationwide ones: each condition is checked once.
+    assert all(c.rule.startswith("昆明市") for c in result.checks)
+
+
+def test_evaluations_elsewhere_count_to_the_application_date(rules):
+    chengdu = region("四川省", "成都市")
+    results = {}
+    for submitted in (date(2026, 6, 30), date(2026, 7, 1)):
+        application = make_application(
+            region=chengdu,
+            item="evaluation",
+            level="zhongji",
+            educations=[(D.BENKE, date(2021, 7, 1))],
+            submitted_on=submitted,
+        )
+        result = evaluate(application)
+        check = next(c for c in result.checks if c.rule == "职称评审·中级·本科毕业满5年")
+        results[submitted] = check.passed
+        assert result.checks and not any(c.rule.startswith("昆明市") for c in result.checks)
+    assert results == {date(2026, 6, 30): False, date(2026, 7, 1): True}
+
+
+def test_the_counting_date_is_data_on_the_rule(rules):
+    rule = EligibilityRule.objects.get(name="职称评审·中级·本科毕业满5年")
+    assert rule.counted_to == "application_date"
+    assert EligibilityRule.objects.get(name="昆明市职称评审·中级·本科毕业满5年").counted_to == "year_end"
+    assert not EligibilityRule.objects.filter(item__code="initial_recognition", counted_to="year_end").exists()
+    # The admin changes it, and the verdict follows.
+    application = make_application(
+        region=region("四川省", "成都市"),
+        item="evaluation",
+        level="zhongji",
+        educations=[(D.BENKE, date(2021, 12, 31))],
+        submitted_on=date(2026, 3, 1),
+    )
+    assert "职称评审·中级·本科毕业满5年" not in passed_rules(evaluate(application))
+    EligibilityRule.objects.filter(pk=rule.pk).update(counted_to="year_end")
+    assert "职称评审·中级·本科毕业满5年" in passed_rules(evaluate(application))
 
 
 def test_explanation_names_rule_source_and_facts(rules, wuhua):
@@ -351,8 +426,8 @@ def test_evaluation_intermediate_by_years_as_assistant(rules, wuhua):
     )
     result = evaluate(application)
     assert result.qualified and not result.blocking
-    assert passed_rules(result) == {"职称评审·中级·本科任助理级满4年", "职称评审·中级·大专任助理级满4年"}
-    check = next(c for c in result.checks if c.rule == "职称评审·中级·本科任助理级满4年")
+    assert passed_rules(result) == {"昆明市职称评审·中级·本科任助理级满4年", "昆明市职称评审·中级·大专任助理级满4年"}
+    check = next(c for c in result.checks if c.rule == "昆明市职称评审·中级·本科任助理级满4年")
     assert "要求任助理级满4年，您于2022年7月取得助理级职称，截至2026年12月31日满4.4年：符合。" in check.reason_texts
 
 
@@ -362,13 +437,13 @@ def test_evaluation_intermediate_by_years_after_degree(rules, wuhua):
     )
     result = evaluate(application)
     assert result.qualified
-    assert passed_rules(result) == {"职称评审·中级·本科毕业满5年", "职称评审·中级·大专毕业满7年"}
-    check = next(c for c in result.checks if c.rule == "职称评审·中级·本科毕业满5年")
+    assert passed_rules(result) == {"昆明市职称评审·中级·本科毕业满5年", "昆明市职称评审·中级·大专毕业满7年"}
+    check = next(c for c in result.checks if c.rule == "昆明市职称评审·中级·本科毕业满5年")
     assert check.reason_texts == [
         "最高学历为本科（2019年6月毕业），毕业后截至2026年12月31日满7.5年，"
         "要求本科及以上学历且毕业后从事专业技术工作满5年：符合。"
     ]
-    no_title = next(c for c in result.checks if c.rule == "职称评审·中级·本科任助理级满4年")
+    no_title = next(c for c in result.checks if c.rule == "昆明市职称评审·中级·本科任助理级满4年")
     assert not no_title.passed and "您尚未填写现有职称" in no_title.reason_texts[-1]
 
 
@@ -393,8 +468,8 @@ def test_years_after_an_earlier_lower_degree_still_count(rules, wuhua):
         educations=[(D.DAZHUAN, date(2015, 7, 1)), (D.BENKE, date(2024, 1, 1))],
     )
     result = evaluate(application)
-    assert "职称评审·中级·大专毕业满7年" in passed_rules(result)
-    check = next(c for c in result.checks if c.rule == "职称评审·中级·大专毕业满7年")
+    assert "昆明市职称评审·中级·大专毕业满7年" in passed_rules(result)
+    check = next(c for c in result.checks if c.rule == "昆明市职称评审·中级·大专毕业满7年")
     assert check.reason_texts[0].startswith("具有大专学历（2015年7月毕业）")
 
 

@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 
-from reviews.models import Holiday
+from reviews.models import Holiday, HolidayYear
 from reviews.working_days import add_working_days, is_workday, library_knows, statutory_holiday
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +89,10 @@ def test_a_year_beyond_the_library_falls_back_to_weekends_with_a_warning():
     # Thu 03-06, Fri 03-07, Mon 03-10, 03-11, 03-12.
     result = add_working_days(D(2031, 3, 6), 5)
     assert result.end_date == D(2031, 3, 12)
-    assert result.warnings == ["2031年的法定节假日尚未录入，公示期按周末计算，请管理员在“节假日与调休”中补录。"]
+    assert result.warnings == [
+        "2031年的法定节假日尚未录入完整，公示期按周末及法定节日计算，"
+        "请管理员在“节假日与调休”中补录并将该年度标记为已录入完整。"
+    ]
 
 
 def test_never_raises_for_any_start_in_years_the_library_does_not_know():
@@ -106,8 +109,13 @@ def test_a_notice_running_into_an_unknown_year_warns_for_that_year_only():
     result = add_working_days(D(2026, 12, 28), 10)
     assert result.end_date == D(2027, 1, 11)
     assert len(result.warnings) == 1 and result.warnings[0].startswith("2027年")
-    # Once the admin has entered 2027, its rows count and the warning goes.
+    # A row entered for 2027 counts, but one row is not the year's schedule: the warning stays
+    # until the bureau marks 2027 complete.
     Holiday.objects.create(date=D(2027, 1, 1), is_workday=False, name="元旦")
+    result = add_working_days(D(2026, 12, 28), 10)
+    assert result.end_date == D(2027, 1, 11)
+    assert len(result.warnings) == 1 and result.warnings[0].startswith("2027年")
+    HolidayYear.objects.create(year=2027, complete=True)
     result = add_working_days(D(2026, 12, 28), 10)
     assert result.end_date == D(2027, 1, 11)
     assert result.warnings == []
@@ -128,9 +136,10 @@ def test_table_rows_override_the_library():
 
 def test_the_holiday_table_is_read_once_per_call(django_assert_num_queries):
     Holiday.objects.create(date=D(2027, 1, 1), is_workday=False, name="元旦")
-    with django_assert_num_queries(1):
+    # One read of the rows, one of the years marked complete.
+    with django_assert_num_queries(2):
         autumn = add_working_days(D(2025, 9, 1), 60)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         later = add_working_days(D(2030, 1, 1), 40)
     # One read each, and still the whole answer: the National Day holiday is skipped, and 2030 (in
     # neither the library nor the table) is counted by weekdays, with a warning.

@@ -26,6 +26,8 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", _("撤回申报")
     NOTICE_OPEN = "notice_open", _("开始公示")
     NOTICE_RESULT = "notice_result", _("公示结果")
+    NOTICE_CHANGE = "notice_change", _("公示期变更")
+    NOTICE_WITHDRAW = "notice_withdraw", _("撤回公示")
     REFUSED = "refused", _("操作被拒绝")
 
 

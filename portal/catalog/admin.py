@@ -10,6 +10,7 @@ from .models import (
     STAGE_ORDER,
     ApplicationWindow,
     Committee,
+    ExamOnlySeries,
     Item,
     Level,
     MaterialRequirement,
@@ -144,3 +145,15 @@ class ApplicationWindowAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     search_fields = ["name", "committee__name"]
     autocomplete_fields = ["committee"]
     list_select_related = ["committee", "item"]
+
+
+@admin.register(ExamOnlySeries)
+class ExamOnlySeriesAdmin(admin.ModelAdmin):
+    """以考代评 per region and item: applicants there cannot start or submit these by recognition
+    or evaluation (applications.exam_only)."""
+
+    list_display = ["series", "speciality", "region", "item", "max_level", "is_active"]
+    list_filter = ["region", "item", "is_active", "series"]
+    search_fields = ["series__name", "speciality", "source", "region__name"]
+    list_select_related = ["series", "region", "item", "max_level"]
+    raw_id_fields = ["region"]

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from portal.organizations.models import Organization, OrgKind, OrgStatus, Region
 
-from .models import Committee, Item, Level, MaterialRequirement, Series, TitleName
+from .models import Committee, ExamOnlySeries, Item, Level, MaterialRequirement, Series, TitleName
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -126,6 +126,7 @@ def load_catalog() -> dict:
                     defaults={
                         "description": material.get("description", ""),
                         "required": material.get("required", True),
+                        "needs_current_title": material.get("needs_current_title", False),
                         "order": material_order,
                     },
                 )
@@ -171,4 +172,34 @@ def load_catalog() -> dict:
             create_defaults={**fields, "status": OrgStatus.APPROVED},
         )
     counts["hr_offices"] = len(kunming["hr_offices"])
+    counts["exam_only_series"] = load_exam_only_series()
     return counts
+
+
+def _region_path(path: list[str] | None, codes: dict) -> Region | None:
+    region = None
+    for name in path or []:
+        region, _ = Region.objects.get_or_create(parent=region, name=name, defaults={"code": codes.get(name, "")})
+    return region
+
+
+def load_exam_only_series() -> int:
+    """The exam-only series per region and item (data/exam_only.json), matched by region, item,
+    series and speciality; rows added in the admin are left alone."""
+    data = _read("exam_only.json")
+    codes = data.get("region_codes", {})
+    count = 0
+    for row in data["rows"]:
+        for item_code in row["items"]:
+            ExamOnlySeries.objects.update_or_create(
+                region=_region_path(row.get("region"), codes),
+                item=Item.objects.get(code=item_code),
+                series=Series.objects.get(name=row["series"]),
+                speciality=row.get("speciality", ""),
+                defaults={
+                    "max_level": Level.objects.get(code=row["max_level"]) if row.get("max_level") else None,
+                    "source": row["source"],
+                },
+            )
+            count += 1
+    return count

@@ -191,8 +191,26 @@ class Item(models.Model):
         return [labels[s] for s in self.stages if s in labels]
 
 
+# What the route itself produces, by words in a material's name: never asked of the applicant
+# (the unit writes its recommendation at unit review and records the notice result; the window
+# issues the acceptance receipt after intake).
+ROUTE_PRODUCED = (
+    ("推荐意见", _("单位推荐意见由单位在单位审核环节填写")),
+    ("公示结果", _("单位公示结果由单位在公示环节登记")),
+    ("公示情况", _("单位公示结果由单位在公示环节登记")),
+    ("受理凭证", _("受理凭证由窗口受理后出具")),
+    ("受理回执", _("受理凭证由窗口受理后出具")),
+)
+
+
+def route_produced(name: str) -> str:
+    """Why a material of this name is not the applicant's to upload ("" when it is)."""
+    return next((str(why) for word, why in ROUTE_PRODUCED if word in (name or "")), "")
+
+
 class MaterialRequirement(models.Model):
-    """A material an application of this item must (or may) carry; series-specific when set."""
+    """A material an application of this item must (or may) carry; series-specific when set. Never
+    something the route produces later (ROUTE_PRODUCED)."""
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="materials", verbose_name=_("事项"))
     series = models.ForeignKey(
@@ -207,6 +225,11 @@ class MaterialRequirement(models.Model):
     name = models.CharField(_("材料名称"), max_length=100)
     description = models.CharField(_("说明"), max_length=300, blank=True)
     required = models.BooleanField(_("必需"), default=True)
+    needs_current_title = models.BooleanField(
+        _("仅对已有职称者要求"),
+        default=False,
+        help_text=_("勾选：申报人填写“无现有职称”时不要求此材料（如现职称证书）。"),
+    )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -222,6 +245,11 @@ class MaterialRequirement(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        why = route_produced(self.name)
+        if why:
+            raise ValidationError({"name": _("%(why)s，不能要求申报人上传。") % {"why": why}})
 
 
 class ApplicationWindowQuerySet(models.QuerySet):
@@ -296,3 +324,59 @@ class ApplicationWindow(models.Model):
     def is_open(self, moment=None) -> bool:
         moment = moment or timezone.now()
         return self.opens_at <= moment < self.closes_at
+
+
+class ExamOnlySeries(models.Model):
+    """A series (or one speciality of it) obtained only by a national or local unified exam
+    (以考代评 / 统一考试) in a region, for an item: it cannot be obtained there by recognition or
+    evaluation (Chongqing: 通信、计算机、园林、卫生、经济、会计… 不能通过初定取得; Kunming 003 Q16:
+    以考代评的系列不再开展相应层级职称资格评审). Applies to the region and the regions below it."""
+
+    region = models.ForeignKey(
+        "organizations.Region",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("地区"),
+        help_text=_("留空则适用于所有地区；填写则适用于该地区及其下级地区的单位。"),
+    )
+    item = models.ForeignKey(
+        Item,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="exam_only_series",
+        verbose_name=_("事项"),
+        help_text=_("留空则适用于认定和评审等所有事项。"),
+    )
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="exam_only_rules", verbose_name=_("系列"))
+    speciality = models.CharField(
+        _("专业"),
+        max_length=50,
+        blank=True,
+        help_text=_("只限该系列中的某一专业（如工程技术人员中的通信、计算机）时填写；留空表示整个系列。"),
+    )
+    max_level = models.ForeignKey(
+        Level,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("最高适用层级"),
+        help_text=_("考试覆盖到的最高层级（如初、中级实行考试则选“中级”）；留空表示所有层级。"),
+    )
+    source = models.CharField(_("依据"), max_length=200)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("以考代评系列")
+        verbose_name_plural = _("以考代评系列")
+        ordering = ["region__name", "series__number", "speciality", "id"]
+
+    def __str__(self):
+        what = f"{self.series.name}（{self.speciality}）" if self.speciality else self.series.name
+        return f"{self.region or _('所有地区')} · {what}"
+
+    def covers_level(self, level: Level) -> bool:
+        return self.max_level_id is None or level.rank <= self.max_level.rank

@@ -1,6 +1,6 @@
 from django.db.models import Prefetch, Q, QuerySet
 
-from .models import Committee, CommitteeGrade, Item, Level, Series, TitleName
+from .models import Committee, CommitteeGrade, ExamOnlySeries, Item, Level, Series, TitleName
 
 
 def committee_directory(*, query: str = "", series_id: int | None = None, level_code: str = "") -> QuerySet[Committee]:
@@ -30,3 +30,16 @@ def levels() -> QuerySet[Level]:
 
 def online_items() -> QuerySet[Item]:
     return Item.objects.filter(is_active=True).prefetch_related("materials", "materials__series")
+
+
+def exam_only_rules(*, item: Item, series: Series, level: Level, region_ids: list[int]) -> list[ExamOnlySeries]:
+    """The exam-only rows that apply to this item, series and level for a unit in these regions
+    (the unit's region and those above it, or every region), in the order they were entered."""
+    rows = (
+        ExamOnlySeries.objects.filter(is_active=True, series=series)
+        .filter(Q(item__isnull=True) | Q(item=item))
+        .filter(Q(region__isnull=True) | Q(region_id__in=region_ids))
+        .select_related("region", "series", "max_level")
+        .order_by("id")
+    )
+    return [row for row in rows if row.covers_level(level)]
