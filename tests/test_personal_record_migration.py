@@ -62,9 +62,10 @@ def test_rows_move_to_the_person_record_without_loss(catalog):
         Paper.objects.create(application_id=draft.pk, title="只在草稿里的论文", **paper)
         Paper.objects.create(application_id=filed.pk, title="两份都有的论文", **paper)
         Paper.objects.create(application_id=approved.pk, title="两份都有的论文", **paper)
-        # The same year assessed differently in two applications: both are kept.
-        Assessment.objects.create(application_id=filed.pk, year=2024, result="excellent")
-        Assessment.objects.create(application_id=approved.pk, year=2024, result="competent")
+        # The same year assessed differently in two applications: both are kept. (A year before
+        # those the factory fills, which already has one row per application and year.)
+        Assessment.objects.create(application_id=filed.pk, year=2019, result="excellent")
+        Assessment.objects.create(application_id=approved.pk, year=2019, result="competent")
         before = {
             (name, a.pk): content_of(model.objects.filter(application_id=a.pk), name)
             for name, model in (("education", Education), ("paper", Paper), ("assessment", Assessment))
@@ -88,7 +89,7 @@ def test_rows_move_to_the_person_record_without_loss(catalog):
     assert Education.objects.get(person=person, school="云南大学").applications.count() == 3
     assert Education.objects.filter(person=other_person_draft.applicant).count() == 1
     assert Paper.objects.get(title="两份都有的论文").applications.count() == 2
-    assert Assessment.objects.filter(person=person, year=2024).count() == 2
+    assert Assessment.objects.filter(person=person, year=2019).count() == 2
     # Submitted snapshots are not touched.
     for application in Application.objects.filter(pk__in=snapshots):
         assert application.filed_content == snapshots[application.pk]
