@@ -7,66 +7,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0001_initial'),
-        ('catalog', '0001_initial'),
-        ('organizations', '0001_initial'),
+        ("applications", "0001_initial"),
+        ("catalog", "0001_initial"),
+        ("organizations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='acceptance_number',
-            field=models.CharField(blank=True, db_index=True, max_length=40, verbose_name='受理号'),
+            model_name="application",
+            name="acceptance_number",
+            field=models.CharField(blank=True, db_index=True, max_length=40, verbose_name="受理号"),
         ),
         migrations.AddField(
-            model_name='application',
-            name='acceptance_window',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.organization', verbose_name='受理窗口'),
+            model_name="application",
+            name="acceptance_window",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organizations.organization",
+                verbose_name="受理窗口",
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='accepted_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='受理时间'),
+            model_name="application",
+            name="accepted_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="受理时间"),
         ),
         migrations.AddField(
-            model_name='application',
-            name='decided_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='办结时间'),
+            model_name="application",
+            name="decided_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="办结时间"),
         ),
         migrations.AddField(
-            model_name='application',
-            name='return_count',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='退回及重置次数'),
+            model_name="application",
+            name="return_count",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="退回及重置次数"),
         ),
         migrations.AddField(
-            model_name='application',
-            name='returned_from',
-            field=models.CharField(blank=True, max_length=30, verbose_name='退回环节'),
+            model_name="application",
+            name="returned_from",
+            field=models.CharField(blank=True, max_length=30, verbose_name="退回环节"),
         ),
         migrations.AddField(
-            model_name='application',
-            name='route',
-            field=models.JSONField(blank=True, default=list, help_text='提交时按事项配置确定的审核环节。', verbose_name='办理环节'),
+            model_name="application",
+            name="route",
+            field=models.JSONField(
+                blank=True, default=list, help_text="提交时按事项配置确定的审核环节。", verbose_name="办理环节"
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='upper_return_count',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='单位推荐被退回次数'),
+            model_name="application",
+            name="upper_return_count",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="单位推荐被退回次数"),
         ),
         migrations.AlterField(
-            model_name='application',
-            name='state',
-            field=django_fsm.FSMField(choices=[('draft', '草稿'), ('unit_review', '单位审核'), ('unit_notice', '单位公示'), ('department_review', '主管部门审核'), ('window_intake', '窗口受理初审'), ('bureau_approval', '人才主管部门审核'), ('committee_review', '评委会评审'), ('approved', '已通过，待打证'), ('returned', '退回修改'), ('failed', '不通过'), ('withdrawn', '已撤回')], default='draft', max_length=50, protected=True, verbose_name='状态'),
+            model_name="application",
+            name="state",
+            field=django_fsm.FSMField(
+                choices=[
+                    ("draft", "草稿"),
+                    ("unit_review", "单位审核"),
+                    ("unit_notice", "单位公示"),
+                    ("department_review", "主管部门审核"),
+                    ("window_intake", "窗口受理初审"),
+                    ("bureau_approval", "人才主管部门审核"),
+                    ("committee_review", "评委会评审"),
+                    ("approved", "已通过，待打证"),
+                    ("returned", "退回修改"),
+                    ("failed", "不通过"),
+                    ("withdrawn", "已撤回"),
+                ],
+                default="draft",
+                max_length=50,
+                protected=True,
+                verbose_name="状态",
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['state', 'submitted_at'], name='application_state_dd5ffb_idx'),
+            model_name="application",
+            index=models.Index(fields=["state", "submitted_at"], name="application_state_dd5ffb_idx"),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(condition=models.Q(('acceptance_number', ''), _negated=True), fields=('acceptance_window', 'acceptance_number'), name='application_unique_acceptance_number_per_window'),
+            model_name="application",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("acceptance_number", ""), _negated=True),
+                fields=("acceptance_window", "acceptance_number"),
+                name="application_unique_acceptance_number_per_window",
+            ),
         ),
     ]

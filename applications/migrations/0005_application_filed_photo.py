@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0004_current_title_obtained_by_code'),
+        ("applications", "0004_current_title_obtained_by_code"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='filed_photo',
-            field=models.FileField(blank=True, editable=False, upload_to='filed/photos/', verbose_name='提交时的证件照'),
+            model_name="application",
+            name="filed_photo",
+            field=models.FileField(
+                blank=True, editable=False, upload_to="filed/photos/", verbose_name="提交时的证件照"
+            ),
         ),
     ]

@@ -53,8 +53,6 @@ class Migration(migrations.Migration):
         waiting_index("application_waiting_unit", models.Q(("state__in", ["unit_review", "unit_notice"]))),
         waiting_index("application_waiting_department", models.Q(("state__in", ["department_review"]))),
         waiting_index("application_waiting_window", models.Q(("state__in", ["window_intake"]))),
-        waiting_index(
-            "application_waiting_bureau", models.Q(("state__in", ["bureau_approval", "committee_review"]))
-        ),
+        waiting_index("application_waiting_bureau", models.Q(("state__in", ["bureau_approval", "committee_review"]))),
         waiting_index("application_waiting_filed", models.Q(("submitted_at__isnull", False))),
     ]

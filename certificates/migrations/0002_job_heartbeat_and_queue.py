@@ -4,30 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certificates', '0001_initial'),
+        ("certificates", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='documentjob',
-            name='heartbeat_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='心跳时间'),
+            model_name="documentjob",
+            name="heartbeat_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="心跳时间"),
         ),
         migrations.AddField(
-            model_name='documentjob',
-            name='queue_failed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='入队失败时间'),
+            model_name="documentjob",
+            name="queue_failed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="入队失败时间"),
         ),
         migrations.AddField(
-            model_name='documentjob',
-            name='queued_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='入队时间'),
+            model_name="documentjob",
+            name="queued_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="入队时间"),
         ),
         migrations.AlterField(
-            model_name='documentjob',
-            name='status',
-            field=models.CharField(choices=[('pending', '排队中'), ('running', '生成中'), ('done', '已完成'), ('failed', '生成失败'), ('superseded', '已被取代')], default='pending', max_length=10, verbose_name='状态'),
+            model_name="documentjob",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "排队中"),
+                    ("running", "生成中"),
+                    ("done", "已完成"),
+                    ("failed", "生成失败"),
+                    ("superseded", "已被取代"),
+                ],
+                default="pending",
+                max_length=10,
+                verbose_name="状态",
+            ),
         ),
     ]

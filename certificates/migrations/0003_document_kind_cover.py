@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certificates', '0002_job_heartbeat_and_queue'),
+        ("certificates", "0002_job_heartbeat_and_queue"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='documentjob',
-            name='kind',
-            field=models.CharField(choices=[('certificate', '专业技术资格证书'), ('receipt', '受理凭证'), ('form', '申报信息一览表'), ('roster', '花名册'), ('commission', '评审委托函'), ('print_batch', '证书批量打印'), ('cover', '档案封面')], max_length=20, verbose_name='文书类型'),
+            model_name="documentjob",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("certificate", "专业技术资格证书"),
+                    ("receipt", "受理凭证"),
+                    ("form", "申报信息一览表"),
+                    ("roster", "花名册"),
+                    ("commission", "评审委托函"),
+                    ("print_batch", "证书批量打印"),
+                    ("cover", "档案封面"),
+                ],
+                max_length=20,
+                verbose_name="文书类型",
+            ),
         ),
     ]

@@ -7,105 +7,245 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('applications', '0002_workflow'),
-        ('organizations', '0001_initial'),
+        ("applications", "0002_workflow"),
+        ("organizations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Holiday',
+            name="Holiday",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='日期')),
-                ('is_workday', models.BooleanField(help_text='勾选：调休上班日；不勾选：法定节假日。', verbose_name='是否上班')),
-                ('name', models.CharField(blank=True, max_length=50, verbose_name='名称')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(unique=True, verbose_name="日期")),
+                (
+                    "is_workday",
+                    models.BooleanField(help_text="勾选：调休上班日；不勾选：法定节假日。", verbose_name="是否上班"),
+                ),
+                ("name", models.CharField(blank=True, max_length=50, verbose_name="名称")),
             ],
             options={
-                'verbose_name': '节假日与调休',
-                'verbose_name_plural': '节假日与调休',
-                'ordering': ['date'],
+                "verbose_name": "节假日与调休",
+                "verbose_name_plural": "节假日与调休",
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='CommitteeResult',
+            name="CommitteeResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('votes_for', models.PositiveSmallIntegerField(verbose_name='赞成票')),
-                ('votes_against', models.PositiveSmallIntegerField(verbose_name='反对票')),
-                ('abstentions', models.PositiveSmallIntegerField(default=0, verbose_name='弃权票')),
-                ('passed', models.BooleanField(verbose_name='是否通过')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='committee_result', to='applications.application')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("votes_for", models.PositiveSmallIntegerField(verbose_name="赞成票")),
+                ("votes_against", models.PositiveSmallIntegerField(verbose_name="反对票")),
+                ("abstentions", models.PositiveSmallIntegerField(default=0, verbose_name="弃权票")),
+                ("passed", models.BooleanField(verbose_name="是否通过")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="committee_result",
+                        to="applications.application",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评委会评审结果',
-                'verbose_name_plural': '评委会评审结果',
+                "verbose_name": "评委会评审结果",
+                "verbose_name_plural": "评委会评审结果",
             },
         ),
         migrations.CreateModel(
-            name='ReviewRecord',
+            name="ReviewRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(blank=True, max_length=20, verbose_name='角色')),
-                ('action', models.CharField(choices=[('submit', '提交申报'), ('resubmit', '修改后重新提交'), ('pass', '审核通过'), ('recommend', '推荐上报'), ('accept', '受理'), ('approve', '审核通过'), ('committee', '评委会评审'), ('return', '退回修改'), ('reset', '重置流程'), ('fail', '不通过'), ('withdraw', '撤回申报'), ('notice_open', '开始公示'), ('notice_result', '公示结果'), ('refused', '操作被拒绝')], max_length=20, verbose_name='操作')),
-                ('from_state', models.CharField(choices=[('draft', '草稿'), ('unit_review', '单位审核'), ('unit_notice', '单位公示'), ('department_review', '主管部门审核'), ('window_intake', '窗口受理初审'), ('bureau_approval', '人才主管部门审核'), ('committee_review', '评委会评审'), ('approved', '已通过，待打证'), ('returned', '退回修改'), ('failed', '不通过'), ('withdrawn', '已撤回')], max_length=30, verbose_name='原状态')),
-                ('to_state', models.CharField(choices=[('draft', '草稿'), ('unit_review', '单位审核'), ('unit_notice', '单位公示'), ('department_review', '主管部门审核'), ('window_intake', '窗口受理初审'), ('bureau_approval', '人才主管部门审核'), ('committee_review', '评委会评审'), ('approved', '已通过，待打证'), ('returned', '退回修改'), ('failed', '不通过'), ('withdrawn', '已撤回')], max_length=30, verbose_name='新状态')),
-                ('opinion', models.TextField(blank=True, verbose_name='意见')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='时间')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='records', to='applications.application')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.organization', verbose_name='机构')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("role", models.CharField(blank=True, max_length=20, verbose_name="角色")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("submit", "提交申报"),
+                            ("resubmit", "修改后重新提交"),
+                            ("pass", "审核通过"),
+                            ("recommend", "推荐上报"),
+                            ("accept", "受理"),
+                            ("approve", "审核通过"),
+                            ("committee", "评委会评审"),
+                            ("return", "退回修改"),
+                            ("reset", "重置流程"),
+                            ("fail", "不通过"),
+                            ("withdraw", "撤回申报"),
+                            ("notice_open", "开始公示"),
+                            ("notice_result", "公示结果"),
+                            ("refused", "操作被拒绝"),
+                        ],
+                        max_length=20,
+                        verbose_name="操作",
+                    ),
+                ),
+                (
+                    "from_state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("unit_review", "单位审核"),
+                            ("unit_notice", "单位公示"),
+                            ("department_review", "主管部门审核"),
+                            ("window_intake", "窗口受理初审"),
+                            ("bureau_approval", "人才主管部门审核"),
+                            ("committee_review", "评委会评审"),
+                            ("approved", "已通过，待打证"),
+                            ("returned", "退回修改"),
+                            ("failed", "不通过"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        max_length=30,
+                        verbose_name="原状态",
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("unit_review", "单位审核"),
+                            ("unit_notice", "单位公示"),
+                            ("department_review", "主管部门审核"),
+                            ("window_intake", "窗口受理初审"),
+                            ("bureau_approval", "人才主管部门审核"),
+                            ("committee_review", "评委会评审"),
+                            ("approved", "已通过，待打证"),
+                            ("returned", "退回修改"),
+                            ("failed", "不通过"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        max_length=30,
+                        verbose_name="新状态",
+                    ),
+                ),
+                ("opinion", models.TextField(blank=True, verbose_name="意见")),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="时间"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="records",
+                        to="applications.application",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.organization",
+                        verbose_name="机构",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审核记录',
-                'verbose_name_plural': '审核记录',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "审核记录",
+                "verbose_name_plural": "审核记录",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='UnitNotice',
+            name="UnitNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='公示标题')),
-                ('content', models.TextField(blank=True, verbose_name='公示内容')),
-                ('contact_person', models.CharField(max_length=50, verbose_name='联系人')),
-                ('phone', models.CharField(max_length=30, verbose_name='联系电话')),
-                ('start_date', models.DateField(verbose_name='公示开始日期')),
-                ('working_days', models.PositiveSmallIntegerField(verbose_name='公示工作日数')),
-                ('end_date', models.DateField(verbose_name='公示结束日期')),
-                ('calendar_note', models.CharField(blank=True, max_length=200, verbose_name='日历说明')),
-                ('result', models.CharField(choices=[('pending', '公示中'), ('no_objection', '公示无异议'), ('objection_upheld', '异议成立')], default='pending', max_length=20, verbose_name='公示结果')),
-                ('result_note', models.TextField(blank=True, verbose_name='结果说明')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('concluded_at', models.DateTimeField(blank=True, null=True)),
-                ('applications', models.ManyToManyField(related_name='notices', to='applications.application', verbose_name='公示人员')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notices', to='organizations.organization', verbose_name='单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="公示标题")),
+                ("content", models.TextField(blank=True, verbose_name="公示内容")),
+                ("contact_person", models.CharField(max_length=50, verbose_name="联系人")),
+                ("phone", models.CharField(max_length=30, verbose_name="联系电话")),
+                ("start_date", models.DateField(verbose_name="公示开始日期")),
+                ("working_days", models.PositiveSmallIntegerField(verbose_name="公示工作日数")),
+                ("end_date", models.DateField(verbose_name="公示结束日期")),
+                ("calendar_note", models.CharField(blank=True, max_length=200, verbose_name="日历说明")),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[
+                            ("pending", "公示中"),
+                            ("no_objection", "公示无异议"),
+                            ("objection_upheld", "异议成立"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="公示结果",
+                    ),
+                ),
+                ("result_note", models.TextField(blank=True, verbose_name="结果说明")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("concluded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "applications",
+                    models.ManyToManyField(
+                        related_name="notices", to="applications.application", verbose_name="公示人员"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notices",
+                        to="organizations.organization",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位公示',
-                'verbose_name_plural': '单位公示',
-                'ordering': ['-start_date', '-id'],
+                "verbose_name": "单位公示",
+                "verbose_name_plural": "单位公示",
+                "ordering": ["-start_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AcceptanceCounter',
+            name="AcceptanceCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('last_number', models.PositiveIntegerField(default=0)),
-                ('window', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.organization')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField()),
+                ("last_number", models.PositiveIntegerField(default=0)),
+                (
+                    "window",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organizations.organization"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '受理号计数',
-                'verbose_name_plural': '受理号计数',
-                'constraints': [models.UniqueConstraint(fields=('window', 'year'), name='acceptance_counter_per_window_year')],
+                "verbose_name": "受理号计数",
+                "verbose_name_plural": "受理号计数",
+                "constraints": [
+                    models.UniqueConstraint(fields=("window", "year"), name="acceptance_counter_per_window_year")
+                ],
             },
         ),
     ]

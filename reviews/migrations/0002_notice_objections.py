@@ -11,17 +11,18 @@ def upheld_for_everyone_before(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0002_workflow'),
-        ('reviews', '0001_initial'),
+        ("applications", "0002_workflow"),
+        ("reviews", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='unitnotice',
-            name='objections',
-            field=models.ManyToManyField(blank=True, related_name='upheld_objections', to='applications.application', verbose_name='异议成立人员'),
+            model_name="unitnotice",
+            name="objections",
+            field=models.ManyToManyField(
+                blank=True, related_name="upheld_objections", to="applications.application", verbose_name="异议成立人员"
+            ),
         ),
         migrations.RunPython(upheld_for_everyone_before, migrations.RunPython.noop),
     ]

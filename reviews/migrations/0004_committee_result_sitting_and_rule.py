@@ -4,40 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0003_workflow_records_moved'),
+        ("reviews", "0003_workflow_records_moved"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='committeeresult',
-            name='members',
-            field=models.PositiveSmallIntegerField(null=True, verbose_name='应到委员'),
+            model_name="committeeresult",
+            name="members",
+            field=models.PositiveSmallIntegerField(null=True, verbose_name="应到委员"),
         ),
         migrations.AddField(
-            model_name='committeeresult',
-            name='pass_denominator',
-            field=models.PositiveSmallIntegerField(null=True, verbose_name='通过票数比例（分母）'),
+            model_name="committeeresult",
+            name="pass_denominator",
+            field=models.PositiveSmallIntegerField(null=True, verbose_name="通过票数比例（分母）"),
         ),
         migrations.AddField(
-            model_name='committeeresult',
-            name='pass_numerator',
-            field=models.PositiveSmallIntegerField(null=True, verbose_name='通过票数比例（分子）'),
+            model_name="committeeresult",
+            name="pass_numerator",
+            field=models.PositiveSmallIntegerField(null=True, verbose_name="通过票数比例（分子）"),
         ),
         migrations.AddField(
-            model_name='committeeresult',
-            name='present',
-            field=models.PositiveSmallIntegerField(null=True, verbose_name='实到委员'),
+            model_name="committeeresult",
+            name="present",
+            field=models.PositiveSmallIntegerField(null=True, verbose_name="实到委员"),
         ),
         migrations.AddField(
-            model_name='committeeresult',
-            name='quorum_denominator',
-            field=models.PositiveSmallIntegerField(null=True, verbose_name='出席人数比例（分母）'),
+            model_name="committeeresult",
+            name="quorum_denominator",
+            field=models.PositiveSmallIntegerField(null=True, verbose_name="出席人数比例（分母）"),
         ),
         migrations.AddField(
-            model_name='committeeresult',
-            name='quorum_numerator',
-            field=models.PositiveSmallIntegerField(null=True, verbose_name='出席人数比例（分子）'),
+            model_name="committeeresult",
+            name="quorum_numerator",
+            field=models.PositiveSmallIntegerField(null=True, verbose_name="出席人数比例（分子）"),
         ),
     ]

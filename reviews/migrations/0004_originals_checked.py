@@ -7,30 +7,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0004_current_title_obtained_by_code'),
-        ('reviews', '0003_workflow_records_moved'),
+        ("applications", "0004_current_title_obtained_by_code"),
+        ("reviews", "0003_workflow_records_moved"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OriginalChecked',
+            name="OriginalChecked",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('acceptance_number', models.CharField(max_length=40, verbose_name='受理号')),
-                ('name', models.CharField(max_length=120, verbose_name='材料名称')),
-                ('checked_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='originals_checked', to='applications.application')),
-                ('checked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('material', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='applications.material')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("acceptance_number", models.CharField(max_length=40, verbose_name="受理号")),
+                ("name", models.CharField(max_length=120, verbose_name="材料名称")),
+                ("checked_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="originals_checked",
+                        to="applications.application",
+                    ),
+                ),
+                (
+                    "checked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "material",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="applications.material",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '已核验原件',
-                'verbose_name_plural': '已核验原件',
-                'ordering': ['id'],
-                'constraints': [models.UniqueConstraint(fields=('acceptance_number', 'material'), name='original_checked_once')],
+                "verbose_name": "已核验原件",
+                "verbose_name_plural": "已核验原件",
+                "ordering": ["id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("acceptance_number", "material"), name="original_checked_once")
+                ],
             },
         ),
     ]

@@ -7,39 +7,93 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_committee_vote_thresholds'),
-        ('organizations', '0002_role_committee_expert'),
-        ('reviews', '0004_committee_result_sitting_and_rule'),
+        ("catalog", "0002_committee_vote_thresholds"),
+        ("organizations", "0002_role_committee_expert"),
+        ("reviews", "0004_committee_result_sitting_and_rule"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Expert',
+            name="Expert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('organizer', models.CharField(max_length=100, verbose_name='组建单位')),
-                ('speciality', models.CharField(blank=True, max_length=100, verbose_name='专业')),
-                ('mobile', models.CharField(max_length=11, verbose_name='联系电话')),
-                ('status', models.CharField(choices=[('in_pool', '在库'), ('suspended', '暂停'), ('retired', '出库')], default='in_pool', max_length=20, verbose_name='状态')),
-                ('integrity_note', models.TextField(blank=True, verbose_name='诚信记录')),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='入库时间')),
-                ('status_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='状态变更时间')),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('level', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='experts', to='catalog.level', verbose_name='职称层级')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='experts', to='organizations.region', verbose_name='地区')),
-                ('series', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='experts', to='catalog.series', verbose_name='系列')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='experts', to='organizations.organization', verbose_name='工作单位')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='expert_records', to=settings.AUTH_USER_MODEL, verbose_name='专家账号')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("organizer", models.CharField(max_length=100, verbose_name="组建单位")),
+                ("speciality", models.CharField(blank=True, max_length=100, verbose_name="专业")),
+                ("mobile", models.CharField(max_length=11, verbose_name="联系电话")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("in_pool", "在库"), ("suspended", "暂停"), ("retired", "出库")],
+                        default="in_pool",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("integrity_note", models.TextField(blank=True, verbose_name="诚信记录")),
+                ("added_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="入库时间")),
+                ("status_changed_at", models.DateTimeField(blank=True, null=True, verbose_name="状态变更时间")),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "level",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="experts",
+                        to="catalog.level",
+                        verbose_name="职称层级",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="experts",
+                        to="organizations.region",
+                        verbose_name="地区",
+                    ),
+                ),
+                (
+                    "series",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="experts",
+                        to="catalog.series",
+                        verbose_name="系列",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="experts",
+                        to="organizations.organization",
+                        verbose_name="工作单位",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="expert_records",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="专家账号",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评审专家',
-                'verbose_name_plural': '专家库',
-                'ordering': ['organizer', 'series', 'id'],
-                'indexes': [models.Index(fields=['organizer', 'series', 'status'], name='reviews_exp_organiz_9d9dda_idx')],
-                'constraints': [models.UniqueConstraint(fields=('organizer', 'user'), name='expert_once_per_pool')],
+                "verbose_name": "评审专家",
+                "verbose_name_plural": "专家库",
+                "ordering": ["organizer", "series", "id"],
+                "indexes": [
+                    models.Index(fields=["organizer", "series", "status"], name="reviews_exp_organiz_9d9dda_idx")
+                ],
+                "constraints": [models.UniqueConstraint(fields=("organizer", "user"), name="expert_once_per_pool")],
             },
         ),
     ]

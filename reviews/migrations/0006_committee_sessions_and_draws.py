@@ -7,80 +7,162 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0004_current_title_obtained_by_code'),
-        ('catalog', '0002_committee_vote_thresholds'),
-        ('reviews', '0005_expert_pool'),
+        ("applications", "0004_current_title_obtained_by_code"),
+        ("catalog", "0002_committee_vote_thresholds"),
+        ("reviews", "0005_expert_pool"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CommitteeSession',
+            name="CommitteeSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('experts_to_draw', models.PositiveSmallIntegerField(verbose_name='抽取专家人数')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('applications', models.ManyToManyField(related_name='committee_sessions', to='applications.application', verbose_name='评审申报')),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='catalog.committee', verbose_name='评审委员会')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("experts_to_draw", models.PositiveSmallIntegerField(verbose_name="抽取专家人数")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "applications",
+                    models.ManyToManyField(
+                        related_name="committee_sessions", to="applications.application", verbose_name="评审申报"
+                    ),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="catalog.committee",
+                        verbose_name="评审委员会",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评审会议',
-                'verbose_name_plural': '评审会议',
-                'ordering': ['-year', '-id'],
+                "verbose_name": "评审会议",
+                "verbose_name_plural": "评审会议",
+                "ordering": ["-year", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ExpertConflict',
+            name="ExpertConflict",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.CharField(max_length=200, verbose_name='回避事由')),
-                ('declared_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='applications.application', verbose_name='申报')),
-                ('declared_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('expert', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conflicts', to='reviews.expert', verbose_name='评审专家')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("note", models.CharField(max_length=200, verbose_name="回避事由")),
+                ("declared_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="applications.application",
+                        verbose_name="申报",
+                    ),
+                ),
+                (
+                    "declared_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "expert",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="conflicts",
+                        to="reviews.expert",
+                        verbose_name="评审专家",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '回避申报',
-                'verbose_name_plural': '回避申报',
+                "verbose_name": "回避申报",
+                "verbose_name_plural": "回避申报",
             },
         ),
         migrations.CreateModel(
-            name='ExpertDraw',
+            name="ExpertDraw",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seed', models.CharField(max_length=64, verbose_name='随机种子')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='抽取人数')),
-                ('candidates', models.JSONField(verbose_name='候选专家')),
-                ('exclusions', models.JSONField(verbose_name='回避排除')),
-                ('drawn', models.JSONField(verbose_name='抽取结果')),
-                ('drawn_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('drawn_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('replacing', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reviews.expert')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='draws', to='reviews.committeesession')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("seed", models.CharField(max_length=64, verbose_name="随机种子")),
+                ("number", models.PositiveSmallIntegerField(verbose_name="抽取人数")),
+                ("candidates", models.JSONField(verbose_name="候选专家")),
+                ("exclusions", models.JSONField(verbose_name="回避排除")),
+                ("drawn", models.JSONField(verbose_name="抽取结果")),
+                ("drawn_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "drawn_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "replacing",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reviews.expert",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="draws", to="reviews.committeesession"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '专家抽取记录',
-                'verbose_name_plural': '专家抽取记录',
-                'ordering': ['session', 'id'],
+                "verbose_name": "专家抽取记录",
+                "verbose_name_plural": "专家抽取记录",
+                "ordering": ["session", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SessionExpert',
+            name="SessionExpert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('drawn', '已抽取'), ('declined', '已谢绝')], default='drawn', max_length=20, verbose_name='状态')),
-                ('draw', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='reviews.expertdraw')),
-                ('expert', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sittings', to='reviews.expert')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='experts', to='reviews.committeesession')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("drawn", "已抽取"), ("declined", "已谢绝")],
+                        default="drawn",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "draw",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="members", to="reviews.expertdraw"
+                    ),
+                ),
+                (
+                    "expert",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="sittings", to="reviews.expert"
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="experts",
+                        to="reviews.committeesession",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '会议专家',
-                'verbose_name_plural': '会议专家',
-                'constraints': [models.UniqueConstraint(fields=('session', 'expert'), name='session_expert_once')],
+                "verbose_name": "会议专家",
+                "verbose_name_plural": "会议专家",
+                "constraints": [models.UniqueConstraint(fields=("session", "expert"), name="session_expert_once")],
             },
         ),
     ]

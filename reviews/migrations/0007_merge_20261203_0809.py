@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0004_originals_checked'),
-        ('reviews', '0006_committee_sessions_and_draws'),
+        ("reviews", "0004_originals_checked"),
+        ("reviews", "0006_committee_sessions_and_draws"),
     ]
 
-    operations = [
-    ]
+    operations = []

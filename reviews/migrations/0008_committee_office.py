@@ -5,26 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0003_merge_20261203_0809'),
-        ('organizations', '0004_committee_office'),
-        ('reviews', '0007_merge_20261203_0809'),
+        ("catalog", "0003_merge_20261203_0809"),
+        ("organizations", "0004_committee_office"),
+        ("reviews", "0007_merge_20261203_0809"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CommitteeOffice',
+            name="CommitteeOffice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offices', to='catalog.committee', verbose_name='评审委员会')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='committees_organised', to='organizations.organization', verbose_name='办事机构所在单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offices",
+                        to="catalog.committee",
+                        verbose_name="评审委员会",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="committees_organised",
+                        to="organizations.organization",
+                        verbose_name="办事机构所在单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评委会办事机构',
-                'verbose_name_plural': '评委会办事机构',
-                'ordering': ['organization', 'committee'],
-                'constraints': [models.UniqueConstraint(fields=('organization', 'committee'), name='committee_office_once')],
+                "verbose_name": "评委会办事机构",
+                "verbose_name_plural": "评委会办事机构",
+                "ordering": ["organization", "committee"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("organization", "committee"), name="committee_office_once")
+                ],
             },
         ),
     ]

@@ -7,89 +7,143 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0006_rule_sources_without_internal_references'),
-        ('catalog', '0004_committee_hides_identity_in_review'),
-        ('reviews', '0008_committee_office'),
+        ("applications", "0006_rule_sources_without_internal_references"),
+        ("catalog", "0004_committee_hides_identity_in_review"),
+        ("reviews", "0008_committee_office"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='committeesession',
-            name='review_opened_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='网络评审开始时间'),
+            model_name="committeesession",
+            name="review_opened_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="网络评审开始时间"),
         ),
         migrations.CreateModel(
-            name='ReviewAssignment',
+            name="ReviewAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('assigned', '待评审'), ('draft', '已暂存'), ('submitted', '已提交'), ('recused', '已回避')], default='assigned', max_length=20, verbose_name='状态')),
-                ('comment', models.TextField(blank=True, verbose_name='总体评价')),
-                ('total', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='总分')),
-                ('recusal_note', models.CharField(blank=True, max_length=200, verbose_name='回避事由')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='提交时间')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='applications.application')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='reviews.sessionexpert')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("assigned", "待评审"),
+                            ("draft", "已暂存"),
+                            ("submitted", "已提交"),
+                            ("recused", "已回避"),
+                        ],
+                        default="assigned",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="总体评价")),
+                ("total", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="总分")),
+                ("recusal_note", models.CharField(blank=True, max_length=200, verbose_name="回避事由")),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="提交时间")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="applications.application"
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="reviews.sessionexpert",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '网络评审任务',
-                'verbose_name_plural': '网络评审任务',
-                'ordering': ['member', 'application_id'],
+                "verbose_name": "网络评审任务",
+                "verbose_name_plural": "网络评审任务",
+                "ordering": ["member", "application_id"],
             },
         ),
         migrations.CreateModel(
-            name='Rubric',
+            name="Rubric",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('overall_comment_required', models.BooleanField(default=True, verbose_name='须填写总体评价')),
-                ('series', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='rubric', to='catalog.series', verbose_name='系列')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("overall_comment_required", models.BooleanField(default=True, verbose_name="须填写总体评价")),
+                (
+                    "series",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rubric",
+                        to="catalog.series",
+                        verbose_name="系列",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评分标准',
-                'verbose_name_plural': '评分标准',
+                "verbose_name": "评分标准",
+                "verbose_name_plural": "评分标准",
             },
         ),
         migrations.CreateModel(
-            name='RubricCategory',
+            name="RubricCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='评分项目')),
-                ('guidance', models.TextField(blank=True, verbose_name='评分要点')),
-                ('weight', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='满分（权重）')),
-                ('comment_required', models.BooleanField(default=False, verbose_name='须填写评语')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('rubric', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='categories', to='reviews.rubric')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="评分项目")),
+                ("guidance", models.TextField(blank=True, verbose_name="评分要点")),
+                (
+                    "weight",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="满分（权重）"
+                    ),
+                ),
+                ("comment_required", models.BooleanField(default=False, verbose_name="须填写评语")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
+                (
+                    "rubric",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="categories", to="reviews.rubric"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评分项目',
-                'verbose_name_plural': '评分项目',
-                'ordering': ['rubric', 'order', 'id'],
+                "verbose_name": "评分项目",
+                "verbose_name_plural": "评分项目",
+                "ordering": ["rubric", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewScore',
+            name="ReviewScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weight', models.PositiveSmallIntegerField(verbose_name='满分（权重）')),
-                ('points', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='得分')),
-                ('comment', models.TextField(blank=True, verbose_name='评语')),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='reviews.reviewassignment')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reviews.rubriccategory')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("weight", models.PositiveSmallIntegerField(verbose_name="满分（权重）")),
+                ("points", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="得分")),
+                ("comment", models.TextField(blank=True, verbose_name="评语")),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="reviews.reviewassignment",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="reviews.rubriccategory"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评分',
-                'verbose_name_plural': '评分',
+                "verbose_name": "评分",
+                "verbose_name_plural": "评分",
             },
         ),
         migrations.AddConstraint(
-            model_name='reviewassignment',
-            constraint=models.UniqueConstraint(fields=('member', 'application'), name='review_assignment_once'),
+            model_name="reviewassignment",
+            constraint=models.UniqueConstraint(fields=("member", "application"), name="review_assignment_once"),
         ),
         migrations.AddConstraint(
-            model_name='reviewscore',
-            constraint=models.UniqueConstraint(fields=('assignment', 'category'), name='review_score_once'),
+            model_name="reviewscore",
+            constraint=models.UniqueConstraint(fields=("assignment", "category"), name="review_score_once"),
         ),
     ]

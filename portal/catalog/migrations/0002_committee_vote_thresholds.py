@@ -4,38 +4,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='committee',
-            name='pass_denominator',
-            field=models.PositiveSmallIntegerField(default=3, verbose_name='通过票数比例（分母）'),
+            model_name="committee",
+            name="pass_denominator",
+            field=models.PositiveSmallIntegerField(default=3, verbose_name="通过票数比例（分母）"),
         ),
         migrations.AddField(
-            model_name='committee',
-            name='pass_numerator',
-            field=models.PositiveSmallIntegerField(default=2, verbose_name='通过票数比例（分子）'),
+            model_name="committee",
+            name="pass_numerator",
+            field=models.PositiveSmallIntegerField(default=2, verbose_name="通过票数比例（分子）"),
         ),
         migrations.AddField(
-            model_name='committee',
-            name='quorum_denominator',
-            field=models.PositiveSmallIntegerField(default=3, verbose_name='出席人数比例（分母）'),
+            model_name="committee",
+            name="quorum_denominator",
+            field=models.PositiveSmallIntegerField(default=3, verbose_name="出席人数比例（分母）"),
         ),
         migrations.AddField(
-            model_name='committee',
-            name='quorum_numerator',
-            field=models.PositiveSmallIntegerField(default=2, verbose_name='出席人数比例（分子）'),
+            model_name="committee",
+            name="quorum_numerator",
+            field=models.PositiveSmallIntegerField(default=2, verbose_name="出席人数比例（分子）"),
         ),
         migrations.AddConstraint(
-            model_name='committee',
-            constraint=models.CheckConstraint(condition=models.Q(('quorum_denominator__gte', 1), ('quorum_numerator__gte', 1), ('quorum_numerator__lte', models.F('quorum_denominator'))), name='committee_quorum_is_a_fraction'),
+            model_name="committee",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("quorum_denominator__gte", 1),
+                    ("quorum_numerator__gte", 1),
+                    ("quorum_numerator__lte", models.F("quorum_denominator")),
+                ),
+                name="committee_quorum_is_a_fraction",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='committee',
-            constraint=models.CheckConstraint(condition=models.Q(('pass_denominator__gte', 1), ('pass_numerator__gte', 1), ('pass_numerator__lte', models.F('pass_denominator'))), name='committee_pass_is_a_fraction'),
+            model_name="committee",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("pass_denominator__gte", 1),
+                    ("pass_numerator__gte", 1),
+                    ("pass_numerator__lte", models.F("pass_denominator")),
+                ),
+                name="committee_pass_is_a_fraction",
+            ),
         ),
     ]

@@ -5,16 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('organizations', '0002_join_requests'),
+        ("catalog", "0001_initial"),
+        ("organizations", "0002_join_requests"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='applicationwindow',
-            name='region',
-            field=models.ForeignKey(blank=True, help_text='留空则适用于所有地区；填写则适用于该地区及其下级地区的单位。', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.region', verbose_name='地区'),
+            model_name="applicationwindow",
+            name="region",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="留空则适用于所有地区；填写则适用于该地区及其下级地区的单位。",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organizations.region",
+                verbose_name="地区",
+            ),
         ),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_committee_vote_thresholds'),
-        ('catalog', '0002_window_region'),
+        ("catalog", "0002_committee_vote_thresholds"),
+        ("catalog", "0002_window_region"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0003_merge_20261203_0809'),
+        ("catalog", "0003_merge_20261203_0809"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='committee',
-            name='hide_identity_in_review',
-            field=models.BooleanField(default=False, verbose_name='网络评审隐去申报人身份'),
+            model_name="committee",
+            name="hide_identity_in_review",
+            field=models.BooleanField(default=False, verbose_name="网络评审隐去申报人身份"),
         ),
     ]

@@ -21,18 +21,21 @@ def drop_route_produced(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0005_exam_only_series_per_region_and_item'),
+        ("catalog", "0006_exam_only_series_per_region_and_item"),
         # Uploads refer to requirements: the data step reads them.
-        ('applications', '0001_initial'),
+        ("applications", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='materialrequirement',
-            name='needs_current_title',
-            field=models.BooleanField(default=False, help_text='勾选：申报人填写“无现有职称”时不要求此材料（如现职称证书）。', verbose_name='仅对已有职称者要求'),
+            model_name="materialrequirement",
+            name="needs_current_title",
+            field=models.BooleanField(
+                default=False,
+                help_text="勾选：申报人填写“无现有职称”时不要求此材料（如现职称证书）。",
+                verbose_name="仅对已有职称者要求",
+            ),
         ),
         migrations.RunPython(drop_route_produced, migrations.RunPython.noop),
     ]

@@ -9,7 +9,7 @@ from portal.core.encryption_migrations import EncryptColumns
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0007_queue_and_admin_indexes"),
+        ("applications", "0010_personal_record"),
     ]
 
     operations = [

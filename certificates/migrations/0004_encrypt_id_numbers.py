@@ -8,7 +8,7 @@ from portal.core.encryption_migrations import EncryptColumns
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("certificates", "0002_job_heartbeat_and_queue"),
+        ("certificates", "0003_document_kind_cover"),
     ]
 
     operations = [

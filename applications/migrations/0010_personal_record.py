@@ -167,7 +167,7 @@ def _after(model_name):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0007_queue_and_admin_indexes"),
+        ("applications", "0009_draft_inputs_kept_by_autosave"),
         ("organizations", "0003_merge_0002_join_requests_0002_role_committee_expert"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
