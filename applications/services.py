@@ -541,7 +541,11 @@ def freeze_photo(application: Application) -> None:
     profile = Profile.objects.filter(user=application.applicant_id).first()
     if profile is None or not profile.photo:
         return
-    with profile.photo.open("rb") as source:
-        data = source.read()
+    try:
+        with profile.photo.open("rb") as source:
+            data = source.read()
+    except FileNotFoundError:
+        # The record names a file storage no longer has (a restore without media, say).
+        raise SubmitRefused([_("证件照：照片文件已丢失，请在基本信息中重新上传证件照。")]) from None
     suffix = Path(profile.photo.name).suffix.lower() or ".jpg"
     application.filed_photo.save(f"{application.pk}-{uuid.uuid4().hex[:12]}{suffix}", ContentFile(data), save=False)
