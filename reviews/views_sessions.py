@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.core.forms import add_validation_errors
+from portal.core.spreadsheets import XLSX_CONTENT_TYPE
 
-from . import draws, exports, meetings, offices, online, result_notices, session_trail
+from . import draws, meetings, offices, online, result_notices, session_trail
 from .forms import NoticeConcludeForm
 from .forms_experts import SessionForm
 from .forms_meeting import AttendanceForm, ChairForm, ConflictForm, PaperBallotForm, ResultNoticeForm
@@ -121,7 +122,7 @@ def trail(request, pk):
     _office_or_404(request.user)
     sitting = get_object_or_404(offices.sessions_of(request.user), pk=pk)
     content = session_trail.session_trail_xlsx(sitting, reasons={k: str(v) for k, v in REASONS.items()})
-    response = HttpResponse(content, content_type=exports.XLSX)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     name = f"评审会议记录-{sitting.year}-{sitting.pk}.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
