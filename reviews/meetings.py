@@ -385,9 +385,19 @@ def may_conclude(user, application) -> bool:
     return session is not None and can_sign(user, session)
 
 
-def _signer_membership(by, session) -> Membership | None:
+@dataclass(frozen=True)
+class ChairSignature:
+    """What the audit record names for the chair's sign-off: the role, and no organisation."""
+
+    role: str = Role.COMMITTEE_EXPERT
+    organization: None = None
+
+
+def _signer_membership(by, session) -> Membership | ChairSignature | None:
     if session.chair_id == by.pk:
-        return Membership.objects.active().filter(user=by, role=Role.COMMITTEE_EXPERT).first()
+        # The chair signs as the committee's chair, not for their employer: the record the
+        # applicant and the unit read must not name a drawn expert's unit (the list is secret).
+        return ChairSignature()
     return offices.office_membership(by, session.committee)
 
 

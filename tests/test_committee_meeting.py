@@ -261,6 +261,8 @@ def test_the_chair_signs_and_only_the_chair_or_the_office(session):
     assert application.state == State.RESULT_NOTICE
     record = application.records.get(action="committee")
     assert record.actor == present[3].expert.user and record.role == "committee_expert"
+    # The drawn experts are secret from applicants and units: the chair's employer is not named.
+    assert record.organization is None
     # The record names the outcome, never the counts (the applicant and the unit read it).
     assert "通过" in record.opinion and "8" not in record.opinion
     with pytest.raises(ValidationError, match="已签发"):
