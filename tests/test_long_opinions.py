@@ -9,7 +9,13 @@ from reviews.forms import BatchPassForm, DecisionForm
 def test_a_long_opinion_keeps_its_step():
     opinion = "同意推荐。" * 1000
     data = DecisionForm({"step": "unit_pass", "opinion": opinion}).step_data()
-    assert data == {"step": "unit_pass", "opinion": opinion, "expected_state": None}
+    assert data == {
+        "step": "unit_pass",
+        "opinion": opinion,
+        "expected_state": None,
+        "sections": [],
+        "recommendation": "",
+    }
 
 
 def test_a_long_batch_opinion_is_accepted():

@@ -192,6 +192,11 @@ REALISTIC = {
     "committee": "昆明市中小学教师高级职务评审委员会",
     "closes_at": "2026-12-01 00:00",
     "days_left": 7,
+    "old_start_date": "2026-11-23",
+    "old_end_date": "2026-11-29",
+    "sender": "李娜",
+    "topic": "材料提交提醒",
+    "message": "请于本周五前提交年度考核表。",
 }
 # Values a caller may pass empty: a step without an opinion (or one that was only punctuation), a
 # record without an organization, a window without address or phone, an expired deadline, …

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.models import QUEUE_STATES, Application, State
+from portal.accounts.lockout import lock_key
 from portal.catalog.models import Level, Series, TitleName
 from portal.catalog.stages import stages_of
 from portal.core.pagination import uncounted_page
@@ -172,7 +173,7 @@ def test_the_migration_fills_the_stage_clock_from_the_last_change_of_state(demo)
 def test_the_user_changelist_shows_a_locked_account_from_the_rows_query(as_role, settings):
     locked = user("applicant")
     AccessAttempt.objects.create(
-        username=locked.id_number,
+        username=lock_key(locked),
         ip_address="10.0.0.9",
         user_agent="pytest",
         http_accept="*/*",
