@@ -42,57 +42,71 @@ def _refused(request, sitting, error, anchor):
     return redirect_to(sitting, anchor)
 
 
+def _form_post(request, sitting, form, write, *, done, anchor, failed, shown_as):
+    """The session page's form posts: a valid form calls `write` (one service) with its data; the
+    service's refusal lands at the fields; a refused form re-shows the session page with it."""
+    if form.is_valid():
+        try:
+            write(form)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            return _done(request, sitting, done, anchor)
+    messages.error(request, failed)
+    return session_page(request, sitting, status=400, **{shown_as: form})
+
+
 @login_required
 @require_POST
 def attendance(request, pk):
     sitting = _sitting(request, pk)
-    form = AttendanceForm(request.POST, members=meetings.members(sitting))
-    if form.is_valid():
-        try:
-            meetings.attendance_record(session_id=sitting.pk, by=request.user, present_ids=form.ids())
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
-            return _done(request, sitting, _("签到情况已登记。"), "meeting")
-    messages.error(request, _("签到未登记，请按提示修改。"))
-    return session_page(request, sitting, status=400, attendance=form)
+    return _form_post(
+        request,
+        sitting,
+        AttendanceForm(request.POST, members=meetings.members(sitting)),
+        lambda form: meetings.attendance_record(session_id=sitting.pk, by=request.user, present_ids=form.ids()),
+        done=_("签到情况已登记。"),
+        anchor="meeting",
+        failed=_("签到未登记，请按提示修改。"),
+        shown_as="attendance",
+    )
 
 
 @login_required
 @require_POST
 def chair(request, pk):
     sitting = _sitting(request, pk)
-    form = ChairForm(request.POST, members=list(meetings.members(sitting)))
-    if form.is_valid():
-        try:
-            meetings.chair_designate(session_id=sitting.pk, by=request.user, member_id=form.member_id())
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
-            return _done(request, sitting, _("签发人已指定。"), "meeting")
-    messages.error(request, _("签发人未指定，请按提示修改。"))
-    return session_page(request, sitting, status=400, chair=form)
+    return _form_post(
+        request,
+        sitting,
+        ChairForm(request.POST, members=list(meetings.members(sitting))),
+        lambda form: meetings.chair_designate(session_id=sitting.pk, by=request.user, member_id=form.member_id()),
+        done=_("签发人已指定。"),
+        anchor="meeting",
+        failed=_("签发人未指定，请按提示修改。"),
+        shown_as="chair",
+    )
 
 
 @login_required
 @require_POST
 def conflict(request, pk):
     sitting = _sitting(request, pk)
-    form = ConflictForm(request.POST, members=meetings.members(sitting), applications=meetings.voting(sitting))
-    if form.is_valid():
-        try:
-            draws.conflict_surfaced(
-                session_expert_id=int(form.cleaned_data["member"]),
-                application_id=int(form.cleaned_data["application"]),
-                note=form.cleaned_data["note"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
-            return _done(request, sitting, _("已登记回避并补抽专家。"), "session-experts")
-    messages.error(request, _("回避未登记，请按提示修改。"))
-    return session_page(request, sitting, status=400, conflict=form)
+    return _form_post(
+        request,
+        sitting,
+        ConflictForm(request.POST, members=meetings.members(sitting), applications=meetings.voting(sitting)),
+        lambda form: draws.conflict_surfaced(
+            session_expert_id=int(form.cleaned_data["member"]),
+            application_id=int(form.cleaned_data["application"]),
+            note=form.cleaned_data["note"],
+            by=request.user,
+        ),
+        done=_("已登记回避并补抽专家。"),
+        anchor="session-experts",
+        failed=_("回避未登记，请按提示修改。"),
+        shown_as="conflict",
+    )
 
 
 @login_required
@@ -110,22 +124,22 @@ def vote_open(request, pk):
 @require_POST
 def paper_ballot(request, pk):
     sitting = _sitting(request, pk)
-    form = PaperBallotForm(request.POST, members=meetings.members(sitting), applications=meetings.voting(sitting))
-    if form.is_valid():
-        try:
-            meetings.ballot_cast(
-                session_id=sitting.pk,
-                application_id=int(form.cleaned_data["application"]),
-                member_id=int(form.cleaned_data["member"]),
-                choice=form.cleaned_data["choice"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
-            return _done(request, sitting, _("纸质选票已录入。"), "vote")
-    messages.error(request, _("选票未录入，请按提示修改。"))
-    return session_page(request, sitting, status=400, paper=form)
+    return _form_post(
+        request,
+        sitting,
+        PaperBallotForm(request.POST, members=meetings.members(sitting), applications=meetings.voting(sitting)),
+        lambda form: meetings.ballot_cast(
+            session_id=sitting.pk,
+            application_id=int(form.cleaned_data["application"]),
+            member_id=int(form.cleaned_data["member"]),
+            choice=form.cleaned_data["choice"],
+            by=request.user,
+        ),
+        done=_("纸质选票已录入。"),
+        anchor="vote",
+        failed=_("选票未录入，请按提示修改。"),
+        shown_as="paper",
+    )
 
 
 @login_required
@@ -165,16 +179,16 @@ def vote_sign(request, pk):
 @require_POST
 def notice_open(request, pk):
     sitting = _sitting(request, pk)
-    form = ResultNoticeForm(request.POST, user=request.user)
-    if form.is_valid():
-        try:
-            result_notices.result_notice_open(session_id=sitting.pk, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
-            return _done(request, sitting, _("评审结果公示已发布。"), "result-notice")
-    messages.error(request, _("公示未发布，请按提示修改。"))
-    return session_page(request, sitting, status=400, notice=form)
+    return _form_post(
+        request,
+        sitting,
+        ResultNoticeForm(request.POST, user=request.user),
+        lambda form: result_notices.result_notice_open(session_id=sitting.pk, by=request.user, **form.cleaned_data),
+        done=_("评审结果公示已发布。"),
+        anchor="result-notice",
+        failed=_("公示未发布，请按提示修改。"),
+        shown_as="notice",
+    )
 
 
 @login_required
@@ -184,22 +198,22 @@ def notice_conclude(request, pk):
         UnitNotice.objects.filter(kind=NoticeKind.RESULT, session__in=offices.sessions_of(request.user)), pk=pk
     )
     sitting = notice.session
-    form = NoticeConcludeForm(request.POST, notice=notice, prefix=f"notice{notice.pk}")
-    if form.is_valid():
-        try:
-            result_notices.result_notice_conclude(
-                notice_id=notice.pk,
-                by=request.user,
-                result=form.cleaned_data["result"],
-                note=form.cleaned_data["note"],
-                objections=form.cleaned_data["objections"],
-            )
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
-            return _done(request, sitting, _("公示结果已登记，人才主管部门可核准备案。"), "result-notice")
-    messages.error(request, _("公示结果未登记，请按提示修改。"))
-    return session_page(request, sitting, status=400, **{f"conclude_{notice.pk}": form})
+    return _form_post(
+        request,
+        sitting,
+        NoticeConcludeForm(request.POST, notice=notice, prefix=f"notice{notice.pk}"),
+        lambda form: result_notices.result_notice_conclude(
+            notice_id=notice.pk,
+            by=request.user,
+            result=form.cleaned_data["result"],
+            note=form.cleaned_data["note"],
+            objections=form.cleaned_data["objections"],
+        ),
+        done=_("公示结果已登记，人才主管部门可核准备案。"),
+        anchor="result-notice",
+        failed=_("公示结果未登记，请按提示修改。"),
+        shown_as=f"conclude_{notice.pk}",
+    )
 
 
 # --- the expert's ballot page ---------------------------------------------------------------------
