@@ -41,5 +41,8 @@ def confirm(request, pk):
             "materials": uploaded,
             "stage_label": dict(Stage.choices).get(stage, ""),
             "to_unit": stage in (Stage.UNIT_REVIEW, Stage.UNIT_NOTICE),
+            # The commitment ticked on the checklist (items that confirm it with the submission)
+            # travels with the final submit.
+            "commitment_confirmed": request.GET.get("confirm") == "on",
         },
     )

@@ -19,7 +19,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 def draft_without_summary():
-    application = fill_everything(start("initial_recognition"))
+    application = fill_everything(start("evaluation"))
     Statement.objects.filter(application=application, kind="summary").delete()
     return application
 
@@ -131,19 +131,20 @@ def test_a_return_with_sections_marked_then_the_units_recommendation(page, site,
     filing.application_submit(application=application, user=application.applicant)
     login(page, site, DEMO["unit_hr"])
     page.goto(f"{site}/reviews/{application.pk}/")
-    page.fill("#opinion", "工作总结过于简略；学历请补填学信网验证码。")
+    page.fill("#opinion", "工作经历过于简略；学历请补填学信网验证码。")
     page.locator("#return-sections summary").click()
-    page.get_by_label("专业技术工作总结").check()
+    # Two of the sections initial recognition asks for (catalog: the item's sections).
+    page.get_by_label("工作经历").check()
     page.get_by_label("学历学位").check()
     shot("unit-return-with-sections")
     page.locator("#decision").get_by_role("button", name="退回修改", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("已处理")
-    assert ReturnedSections.objects.get(application=application).sections == ["education", "summary"]
+    assert ReturnedSections.objects.get(application=application).sections == ["education", "work"]
 
     login(page, site, DEMO["applicant"])
     page.goto(section(site, application, "basic"))
     notice = page.locator("#return-notice")
-    expect(notice).to_contain_text("工作总结过于简略")
+    expect(notice).to_contain_text("工作经历过于简略")
     expect(notice).to_contain_text("还剩 3 次退回/重置机会")
     expect(page.locator(".app-nav li.to-change")).to_have_count(2)
     expect(page.locator(".app-nav li.to-change").first).to_contain_text("需修改")

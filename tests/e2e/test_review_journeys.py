@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from applications.models import Application, State
 from tests.e2e.helpers import login
 from tests.filing_helpers import fill_everything
-from tests.workflow_helpers import DEMO, start
+from tests.workflow_helpers import DEMO, file_result, start
 
 
 def applicant_submits(page, site, application):
@@ -134,6 +134,10 @@ def test_evaluation_route_with_public_notice_and_committee(page, site, demo, sho
     page.fill("#abstentions", "1")
     page.get_by_role("button", name="录入评审结果").click()
     expect(page.locator(".messages")).to_contain_text("评审结果已录入")
+    # A pass goes to the committee's result notice; the bureau files it once that ends (the
+    # notice itself is walked in e2e/test_committee_evaluation_journey.py).
+    assert Application.objects.get(pk=application.pk).state == State.RESULT_NOTICE
+    file_result(application)
     assert Application.objects.get(pk=application.pk).state == State.APPROVED
-    applicant_sees(page, site, application, "审核通过，等待打印证书", "公示期满无异议", "赞成17票")
+    applicant_sees(page, site, application, "审核通过，等待打印证书", "公示期满无异议")
     shot("applicant-timeline")
