@@ -166,6 +166,11 @@ def _after(model_name):
 
 
 class Migration(migrations.Migration):
+    # PostgreSQL refuses to ALTER a table with pending deferred-constraint triggers in the same
+    # transaction as the rows moved into it ("pending trigger events"): the schema steps run on
+    # their own and the data step in its own transaction.
+    atomic = False
+
     dependencies = [
         ("applications", "0009_draft_inputs_kept_by_autosave"),
         ("organizations", "0003_merge_0002_join_requests_0002_role_committee_expert"),
@@ -178,6 +183,6 @@ class Migration(migrations.Migration):
         migrations.RemoveConstraint(model_name="continuingeducation", name="training_one_per_year"),
         migrations.RemoveConstraint(model_name="assessment", name="assessment_one_per_year"),
         *[op for spec in RECORD_MODELS for op in _before(*spec)],
-        migrations.RunPython(rows_to_record, record_to_rows),
+        migrations.RunPython(rows_to_record, record_to_rows, atomic=True),
         *[op for model_name, _related, _works in RECORD_MODELS for op in _after(model_name)],
     ]
