@@ -64,17 +64,20 @@ def lockout_response(request, original_response=None, credentials=None):
     )
 
 
-def _locking_attempts(username):
+def _locking_now():
+    """Attempts that lock their account now (enough failures, within the cool-off time)."""
     since = timezone.now() - settings.AXES_COOLOFF_TIME
-    return AccessAttempt.objects.filter(
-        username=username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since
-    ).order_by("-attempt_time")
+    return AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since)
+
+
+def _locking_attempts(username):
+    return _locking_now().filter(username=username).order_by("-attempt_time")
 
 
 def locked_until(user):
     """When the lockout of `user` ends, or None when the account is not locked."""
     attempt = _locking_attempts(lock_key(user)).first()
-    return attempt.attempt_time + settings.AXES_COOLOFF_TIME if attempt else None
+    return lockout_end(attempt.attempt_time if attempt else None)
 
 
 def last_locking_attempt():
@@ -91,15 +94,9 @@ def lockout_end(attempt_time):
 
 def _locked_attempts(keys):
     """Attempts that lock these accounts now; `keys` (lock keys) may be a list or a subquery."""
-
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
     if not hasattr(keys, "query"):
         keys = list(keys)
-    return AccessAttempt.objects.filter(
-        username__in=keys,
-        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-        attempt_time__gte=since,
-    )
+    return _locking_now().filter(username__in=keys)
 
 
 def locked_id_numbers(id_numbers) -> set[str]:
