@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from weasyprint import CSS, HTML
+from weasyprint import CSS
 from weasyprint.text.fonts import FontConfiguration
 
 from applications.acceptance import ascii_form
@@ -36,6 +36,8 @@ from reviews.models import OriginalChecked
 from reviews.selectors import unit_recommendation
 
 from .models import Certificate, DocumentJob, DocumentKind
+from .pdf_html import PortalHTML
+from .qr import qr_png_data_uri
 from .selectors import commission_applications, department_applications
 
 CSS_DIR = Path(__file__).resolve().parent / "pdf"
@@ -67,7 +69,7 @@ def _stylesheet(name: str):
 
 def _layout(html: str, stylesheet: str):
 
-    return HTML(string=html, base_url=str(CSS_DIR)).render(
+    return PortalHTML(string=html, base_url=str(CSS_DIR)).render(
         stylesheets=[_stylesheet(stylesheet)], font_config=_font_config()
     )
 
@@ -108,8 +110,9 @@ def _image_data_uri(field) -> str:
 def qr_data_uri(url: str) -> str:
     """The QR code as a PNG of one pixel per module (with the standard 4-module quiet zone),
     printed crisp by `image-rendering: pixelated`. A PNG, not SVG: WeasyPrint parses a QR's SVG
-    path far more slowly than it places a 300-byte image. Error correction M."""
-    return segno.make(url, error="m", micro=False).png_data_uri(scale=1, border=4)
+    path far more slowly than it places a 300-byte image. Error correction M; segno's choice of
+    mask, made faster (certificates/qr.py)."""
+    return qr_png_data_uri(url)
 
 
 def qr_svg(text: str) -> str:
