@@ -236,6 +236,7 @@ def test_someone_with_an_account_accepts_logged_in_and_only_their_own(client, de
     client.force_login(user("applicant"))
     assert client.post(reverse("organizations:invitation_accept", args=[invitation.pk])).status_code == 404
     client.force_login(existing)
+    assert 'id="open-invitations"' in client.get(reverse("home:dashboard")).content.decode()
     assert "接受邀请" in client.get(reverse("organizations:invitation")).content.decode()
     assert client.post(reverse("organizations:invitation_accept", args=[invitation.pk])).status_code == 302
     assert Membership.objects.filter(user=existing, organization=invitation.organization, role=Role.UNIT_HR).exists()
