@@ -1,6 +1,7 @@
 """Series obtained only by a unified exam (以考代评) where the applicant's unit is: the refusal
-for a whole series, and notes for the specialities of a series (portal.catalog ExamOnlySeries).
-The start page shows both; starting and submitting refuse a whole-series match."""
+for a whole series, and for a speciality of a series (portal.catalog ExamOnlySeries) matched
+against the speciality the applicant names at the start (申报专业). The start page shows both
+(and notes which specialities are exam-only); starting and submitting refuse either."""
 
 from __future__ import annotations
 
@@ -58,6 +59,46 @@ def exam_only_notes(*, item: Item, series: Series, level: Level, unit) -> list[s
             "source": rows[0].source,
         }
     ]
+
+
+def _speciality_rows(*, item, series, level, unit) -> list[ExamOnlySeries]:
+    return [r for r in _rows(item=item, series=series, level=level, unit=unit) if r.speciality]
+
+
+def speciality_refusal(*, item: Item, series: Series, level: Level, unit, speciality: str) -> str:
+    """Why this speciality cannot be obtained by this item here ("" when it can). A rule's
+    speciality covers the named ones that contain it (计算机 covers 计算机应用技术)."""
+    speciality = (speciality or "").strip()
+    if not speciality:
+        return ""
+    rows = _speciality_rows(item=item, series=series, level=level, unit=unit)
+    row = next((r for r in rows if r.speciality in speciality), None)
+    if row is None:
+        return ""
+    return _(
+        "%(where)s规定：%(series)s系列中的%(speciality)s专业实行全国或本地统一考试（以考代评），只能通过考试取得，"
+        "不能通过“%(item)s”取得。依据：%(source)s"
+    ) % {
+        "where": _where(row),
+        "series": series.name,
+        "speciality": row.speciality,
+        "item": item.short_name,
+        "source": row.source,
+    }
+
+
+def speciality_missing(*, item: Item, series: Series, level: Level, unit, speciality: str) -> str:
+    """Where some specialities of the series are exam-only, the applicant must name theirs."""
+    if (speciality or "").strip():
+        return ""
+    rows = _speciality_rows(item=item, series=series, level=level, unit=unit)
+    if not rows:
+        return ""
+    return _("请填写申报专业：%(where)s规定%(series)s系列中的%(specialities)s专业只能通过考试取得。") % {
+        "where": _where(rows[0]),
+        "series": series.name,
+        "specialities": "、".join(r.speciality for r in rows),
+    }
 
 
 def exam_only_at_start(*, user, item: Item, series: Series, level: Level) -> dict:

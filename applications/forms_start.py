@@ -20,6 +20,12 @@ class StartForm(forms.Form):
     committee = forms.ModelChoiceField(
         label=gettext_lazy("评审委员会"), queryset=Committee.objects.none(), required=False
     )
+    speciality = forms.CharField(
+        label=gettext_lazy("申报专业"),
+        max_length=50,
+        required=False,
+        help_text=gettext_lazy("与现从事的专业技术工作一致，例如“土木工程”“道路桥梁”。"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -113,6 +113,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
     series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="+", verbose_name=_("系列"))
     level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="+", verbose_name=_("层级"))
     title = models.ForeignKey(TitleName, on_delete=models.PROTECT, related_name="+", verbose_name=_("申报职称"))
+    # The speciality within the series (工程 → 通信, 计算机 …), as the applicant names it at the
+    # start: where a speciality is exam-only (以考代评) it cannot be obtained by recognition.
+    speciality = models.CharField(_("申报专业"), max_length=50, blank=True)
     committee = models.ForeignKey(
         Committee,
         null=True,

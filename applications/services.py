@@ -24,7 +24,7 @@ from portal.organizations.scope import region_chain
 from portal.organizations.selectors import applicant_unit
 
 from . import eligibility
-from .exam_only import exam_only_refusal
+from .exam_only import exam_only_refusal, speciality_missing, speciality_refusal
 from .forms import CurrentTitleForm, StatementForm
 from .held_uploads import release
 from .materials import material_slots, sniff
@@ -89,7 +89,14 @@ def item_window_refusal(item: Item, region_ids: list[int], moment=None) -> str:
 
 @transaction.atomic
 def application_start(
-    *, user, item: Item, series: Series, level: Level, title: TitleName, committee: Committee | None = None
+    *,
+    user,
+    item: Item,
+    series: Series,
+    level: Level,
+    title: TitleName,
+    committee: Committee | None = None,
+    speciality: str = "",
 ) -> Application:
     unit = applicant_unit(user)
     if unit is None:
@@ -104,6 +111,11 @@ def application_start(
     exam_only = exam_only_refusal(item=item, series=series, level=level, unit=unit)
     if exam_only:
         raise ValidationError({"series": exam_only})
+    speciality = (speciality or "").strip()
+    rule = {"item": item, "series": series, "level": level, "unit": unit, "speciality": speciality}
+    exam_only = speciality_refusal(**rule) or speciality_missing(**rule)
+    if exam_only:
+        raise ValidationError({"speciality": exam_only})
     window = None
     if item.needs_committee:
         if committee is None:
@@ -138,6 +150,7 @@ def application_start(
                 series=series,
                 level=level,
                 title=title,
+                speciality=speciality,
                 committee=committee,
                 window=window,
                 year=timezone.localdate().year,
@@ -508,6 +521,11 @@ def application_submit(
         if bar is not None:
             problems.append(bar.reason)
         exam_only = exam_only_refusal(item=locked.item, series=locked.series, level=locked.level, unit=locked.unit)
+        if exam_only:
+            problems.append(exam_only)
+        exam_only = speciality_refusal(
+            item=locked.item, series=locked.series, level=locked.level, unit=locked.unit, speciality=locked.speciality
+        )
         if exam_only:
             problems.append(exam_only)
         if locked.window_id:

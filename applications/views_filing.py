@@ -39,7 +39,9 @@ def start(request):
     if request.method == "POST":
         form = StartForm(request.POST)
     else:
-        form = StartForm(initial={k: request.GET.get(k) for k in ("item", "series", "level", "title", "committee")})
+        form = StartForm(
+            initial={k: request.GET.get(k) for k in ("item", "series", "level", "title", "committee", "speciality")}
+        )
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         try:
@@ -50,6 +52,7 @@ def start(request):
                 level=c["level"],
                 title=c["title"],
                 committee=c.get("committee"),
+                speciality=c.get("speciality", ""),
             )
         except ValidationError as error:
             add_validation_errors(form, error)

@@ -17,6 +17,7 @@ from portal.catalog.loader import CITY_BUREAU, CITY_WINDOW
 from portal.catalog.models import ApplicationWindow, Committee, Item, Level, Series, TitleName
 from portal.catalog.stages import STAGE_ROLE
 from portal.core.identity import with_check_digit, with_credit_check
+from portal.organizations.hierarchy import subordinate_unit_create
 from portal.organizations.models import Membership, Organization, OrgKind, OrgStatus, Region, Role
 from reviews import draws, meetings, notices, online
 from reviews import services as review_services
@@ -142,7 +143,34 @@ def load_demo(*, with_applications: bool = True) -> list[DemoAccount]:
     if with_applications:
         _demo_applications(unit)
         _demo_session(unit)
+        _demo_created_unit(department, district)
     return ACCOUNTS
+
+
+# A unit the demo department created itself (创建下级单位): approved by 王强 at once; its HR
+# officer is invited by SMS and has no account yet, so the invitation page can be tried with
+# this mobile (the code lands in var/sms/13800000009.txt).
+DEMO_CREATED_UNIT = "昆明市五华区春城小学"
+DEMO_CREATED_UNIT_CODE = with_credit_check("12530102431200003")
+DEMO_CREATED_UNIT_OFFICER = ("黄磊", "13800000009")
+
+
+def _demo_created_unit(department, district) -> None:
+    if Organization.objects.filter(credit_code=DEMO_CREATED_UNIT_CODE).exists():
+        return
+    reviewer = User.objects.get(id_number=next(a.id_number for a in ACCOUNTS if a.role == Role.DEPT_REVIEWER))
+    name, mobile = DEMO_CREATED_UNIT_OFFICER
+    subordinate_unit_create(
+        by=reviewer,
+        department=department,
+        name=DEMO_CREATED_UNIT,
+        credit_code=DEMO_CREATED_UNIT_CODE,
+        region=district,
+        officer_real_name=name,
+        officer_mobile=mobile,
+        address="昆明市五华区春城路",
+        phone="0871-65320000",
+    )
 
 
 def _demo_office(city) -> Organization:

@@ -63,6 +63,7 @@ def dashboard(request):
             "memberships": memberships,
             "sections": dashboard_sections(request.user, memberships),
             "is_admin": is_admin(request.user),
+            "invitation_count": orgs.open_invitations_for(request.user.mobile).count(),
             "Role": Role,
         },
     )

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from applications.models import State
+from home.demo import DEMO_DEPARTMENT
 from portal.accounts.models import User
 from portal.organizations.models import JoinRequest, JoinStatus, Membership, Organization
 from tests.factories import UnitFactory, member
@@ -533,3 +534,50 @@ def test_notice_pages_and_changes_only_for_the_units_officer(as_role, role):
     assert (notice.working_days, notice.result) == (
         (6, NoticeResult.WITHDRAWN) if officer_role else (5, NoticeResult.PENDING)
     )
+
+
+# Growing the hierarchy (issue 11): the bureau's pages for the bureau approver (and the admin);
+# 创建下级单位 for the department's own reviewer (and the admin); everyone else a 404.
+SHAPERS = {"anonymous": 302, **dict.fromkeys(ROLES[1:], 404), "bureau_approver": 200, "admin": 200}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_hierarchy_pages_as_every_role(as_role, role):
+    from portal.organizations.models import OrgKind
+
+    client = as_role(role)
+    for name in ["organizations:hierarchy", "organizations:region_create", "organizations:department_create"]:
+        response = client.get(reverse(name))
+        assert response.status_code == SHAPERS[role], (name, role, response.status_code)
+    waiting = Organization.objects.create(
+        kind=OrgKind.DEPARTMENT, name="待审核主管部门", region=Organization.objects.get(name=DEMO_DEPARTMENT).region
+    )
+    response = client.post(reverse("organizations:department_approve", args=[waiting.pk]))
+    assert response.status_code == {**SHAPERS, "bureau_approver": 302, "admin": 302}[role], role
+    waiting.refresh_from_db()
+    assert (waiting.status == "approved") is (role in ("bureau_approver", "admin"))
+    department = Organization.objects.get(name=DEMO_DEPARTMENT)
+    response = client.get(reverse("organizations:subordinate_units", args=[department.pk]))
+    assert response.status_code == {**SHAPERS, "bureau_approver": 404, "dept_reviewer": 200}[role], role
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_invitation_pages_as_every_role(as_role, role):
+    """The invitation page is public (the invited person registers there) and, logged in, lists
+    only invitations to the user's own mobile; accepting someone else's is a 404."""
+    from portal.organizations.models import Invitation
+
+    department = Organization.objects.get(name=DEMO_DEPARTMENT)
+    invitation = Invitation.objects.create(
+        organization=department,
+        role="dept_reviewer",
+        real_name="马骏",
+        mobile="13912340001",
+        created_by=User.objects.get(mobile=DEMO["bureau_approver"]),
+    )
+    client = as_role(role)
+    assert client.get(reverse("organizations:invitation")).status_code == 200
+    response = client.post(reverse("organizations:invitation_accept", args=[invitation.pk]))
+    assert response.status_code == (302 if role == "anonymous" else 404), role
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None

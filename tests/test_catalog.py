@@ -111,3 +111,10 @@ def test_demo_data_fills_every_reviewers_queue(catalog):
         "unit_review",
         "window_intake",
     ]
+    # A unit the demo department created (创建下级单位), approved by it, its officer invited.
+    from home.demo import DEMO_CREATED_UNIT, DEMO_DEPARTMENT
+    from portal.organizations.models import Invitation, Organization
+
+    created = Organization.objects.get(name=DEMO_CREATED_UNIT)
+    assert (created.parent.name, created.status, created.reviewed_by.real_name) == (DEMO_DEPARTMENT, "approved", "王强")
+    assert Invitation.objects.filter(organization=created, accepted_at__isnull=True).count() == 1

@@ -32,7 +32,7 @@ def applicant_in(*path):
     return member("applicant", UnitFactory(region=region))
 
 
-def start(user, *, item="initial_recognition", series, level):
+def start(user, *, item="initial_recognition", series, level, **extra):
     series = Series.objects.get(name=series)
     level = Level.objects.get(code=level)
     return filing.application_start(
@@ -41,6 +41,7 @@ def start(user, *, item="initial_recognition", series, level):
         series=series,
         level=level,
         title=TitleName.objects.filter(series=series, level=level).first(),
+        **extra,
     )
 
 
@@ -65,8 +66,8 @@ def test_chongqing_refuses_recognition_of_an_exam_series_at_the_field(catalog):
 
 def test_chongqing_allows_other_series_and_names_the_exam_specialities(catalog, client):
     user = applicant_in("重庆市")
-    application = start(user, series="工程技术人员", level="zhuli")
-    assert application.pk
+    application = start(user, series="工程技术人员", level="zhuli", speciality="土木工程")
+    assert (application.pk, application.speciality) == (application.pk, "土木工程")
     client.force_login(user)
     query = {
         "item": Item.objects.get(code="initial_recognition").pk,
@@ -112,7 +113,7 @@ def test_other_regions_and_items_are_not_refused(catalog):
 
 def test_submit_checks_again(catalog):
     user = applicant_in("重庆市")
-    application = start(user, series="工程技术人员", level="zhuli")
+    application = start(user, series="工程技术人员", level="zhuli", speciality="土木工程")
     ExamOnlySeries.objects.create(
         region=Region.objects.get(name="重庆市", parent=None),
         item=application.item,
@@ -122,5 +123,75 @@ def test_submit_checks_again(catalog):
     with pytest.raises(filing.SubmitRefused) as refused:
         filing.application_submit(application=application, user=user)
     assert any(str(p).startswith("重庆市规定：工程技术人员系列助理级职称") for p in refused.value.problems)
+    application.refresh_from_db()
+    assert application.state == "draft"
+
+
+def test_an_exam_only_speciality_is_refused_at_the_speciality_field(catalog):
+    """通信, 计算机 and 园林 are specialities inside 工程: the applicant's speciality is recorded at
+    the start, and one of those (or one of their sub-fields) is refused there."""
+    user = applicant_in("重庆市", "渝北区")
+    for typed in ("计算机", "计算机应用技术", "园林绿化"):
+        with pytest.raises(ValidationError) as error:
+            start(user, series="工程技术人员", level="zhuli", speciality=typed)
+        (message,) = error.value.error_dict["speciality"][0].messages
+        assert message.startswith("重庆市规定：工程技术人员系列中的")
+        assert "专业实行全国或本地统一考试（以考代评），只能通过考试取得，不能通过“初次认定”取得" in message
+        assert "二(3)" in message
+    assert not user.applications.exists()
+
+
+def test_where_specialities_are_exam_only_the_speciality_must_be_named(catalog):
+    user = applicant_in("重庆市")
+    with pytest.raises(ValidationError) as error:
+        start(user, series="工程技术人员", level="zhuli", speciality="  ")
+    (message,) = error.value.error_dict["speciality"][0].messages
+    assert message.startswith("请填写申报专业") and "通信、计算机、园林" in message
+    # Elsewhere (no speciality rule) it may stay empty, as before.
+    assert start(applicant_in("四川省", "成都市"), series="工程技术人员", level="zhuli").speciality == ""
+    # Kunming's rule stops at 中级: a senior engineer in computing is evaluated, not examined.
+    kunming = applicant_in("云南省", "昆明市", "五华区")
+    with pytest.raises(ValidationError) as error:
+        start(kunming, item="evaluation", series="工程技术人员", level="fugao", speciality="计算机")
+    assert "speciality" not in error.value.error_dict
+
+
+def test_the_start_form_records_the_speciality_and_shows_the_refusal_at_it(catalog, client):
+    user = applicant_in("重庆市")
+    client.force_login(user)
+    series = Series.objects.get(name="工程技术人员")
+    level = Level.objects.get(code="zhuli")
+    data = {
+        "item": Item.objects.get(code="initial_recognition").pk,
+        "series": series.pk,
+        "level": level.pk,
+        "title": TitleName.objects.filter(series=series, level=level).first().pk,
+        "speciality": "通信工程",
+        "create": "1",
+    }
+    response = client.post(reverse("applications:start"), data)
+    assert response.status_code == 200
+    assert "通信" in str(response.context["form"].errors["speciality"])
+    assert 'id="id_speciality"' in response.content.decode()
+    response = client.post(reverse("applications:start"), {**data, "speciality": "道路桥梁"})
+    assert response.status_code == 302
+    assert user.applications.get().speciality == "道路桥梁"
+
+
+def test_submit_checks_the_recorded_speciality_again(catalog):
+    """A rule added after the start (or a draft whose speciality became exam-only) is refused at
+    submission, with the same message."""
+    user = applicant_in("四川省", "成都市")
+    application = start(user, series="工程技术人员", level="zhuli", speciality="计算机网络")
+    ExamOnlySeries.objects.create(
+        region=Region.objects.get(name="四川省", parent=None),
+        item=application.item,
+        series=application.series,
+        speciality="计算机",
+        source="测试依据",
+    )
+    with pytest.raises(filing.SubmitRefused) as refused:
+        filing.application_submit(application=application, user=user)
+    assert any("四川省规定：工程技术人员系列中的计算机专业" in str(p) for p in refused.value.problems)
     application.refresh_from_db()
     assert application.state == "draft"

@@ -21,6 +21,10 @@ class AuditAction(models.TextChoices):
     STAFF_RESET_PASSWORD = "staff_reset_password", _("重置密码")
     STAFF_REMOVE = "staff_remove", _("移出单位")
     JOIN_DECIDE = "join_decide", _("处理加入申请")
+    REGION_CREATE = "region_create", _("创建地区")
+    ORGANIZATION_CREATE = "organization_create", _("创建下级机构")
+    ORGANIZATION_APPROVE = "organization_approve", _("审核通过机构")
+    INVITATION_ACCEPT = "invitation_accept", _("接受经办人邀请")
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -7,6 +7,7 @@ from portal.accounts.forms import PersonFieldsMixin
 from portal.core.identity import normalize_credit_code, validate_credit_code
 
 from .models import Organization, OrgKind, OrgStatus, Region
+from .rules import credit_code_refusal
 from .selectors import supervising_departments
 
 
@@ -88,12 +89,9 @@ class UnitDetailsForm(forms.Form):
     def clean_credit_code(self):
         code = normalize_credit_code(self.cleaned_data["credit_code"])
         validate_credit_code(code)
-        existing = Organization.objects.filter(credit_code=code).first()
-        if existing:
-            raise ValidationError(
-                _("该统一社会信用代码已由“%(name)s”注册（%(status)s），请勿重复注册。")
-                % {"name": existing.name, "status": existing.get_status_display()}
-            )
+        refusal = credit_code_refusal(code)
+        if refusal:
+            raise ValidationError(refusal)
         return code
 
     def clean_parent(self):

@@ -4,7 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from portal.core.identity import validate_credit_code
+from portal.core.encrypted_fields import BlindIndexedModel, BlindIndexField, EncryptedCharField
+from portal.core.identity import mask_mobile, validate_credit_code
 
 
 class Region(models.Model):
@@ -251,3 +252,39 @@ class JoinRequest(models.Model):
 
     def __str__(self):
         return f"{self.user.real_name} → {self.organization.name} ({self.get_status_display()})"
+
+
+class Invitation(BlindIndexedModel, models.Model):
+    """The organization above names who is to run a new organization (a unit's HR officer, a
+    department's reviewer) by name and mobile. That person registers with this mobile, proven by
+    an SMS code as at unit registration, or, holding an account with it, accepts after logging in;
+    the role is theirs only then."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("机构")
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    real_name = models.CharField(_("姓名"), max_length=50)
+    mobile = EncryptedCharField(_("手机号码"), max_length=11, blind_index="mobile_index")
+    mobile_index = BlindIndexField(source="mobile", kind="mobile")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人")
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("接受时间"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("接受人"),
+    )
+
+    class Meta:
+        verbose_name = _("经办人邀请")
+        verbose_name_plural = _("经办人邀请")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.real_name}（{mask_mobile(self.mobile)}）· {self.organization.name}"

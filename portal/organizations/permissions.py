@@ -1,6 +1,7 @@
 """Who may do what with organizations. Views call these; they never decide on their own."""
 
-from .models import Membership, Organization, OrgKind, Role
+from .models import Membership, Organization, OrgKind, OrgStatus, Region, Role
+from .scope import region_chain
 
 
 def _roles(user) -> set[tuple[int, str]]:
@@ -72,3 +73,40 @@ def staff_password_resettable(user, unit: Organization, members) -> set[int]:
         .values_list("user_id", flat=True)
     )
     return {m.pk for m in members if _resettable_by_officer(m, m.pk in elsewhere)}
+
+
+def _offices(user, role: str, kind: str) -> list[Organization]:
+    """The approved organizations of this kind in which the user holds this role."""
+    ids = [org_id for org_id, r in _roles(user) if r == role]
+    return list(Organization.objects.filter(pk__in=ids, kind=kind, status=OrgStatus.APPROVED).select_related("region"))
+
+
+def bureaus_of(user) -> list[Organization]:
+    """The bureaus whose approver the user is: they shape the hierarchy of their region."""
+    return _offices(user, Role.BUREAU_APPROVER, OrgKind.BUREAU)
+
+
+def can_shape_hierarchy(user) -> bool:
+    return is_admin(user) or bool(bureaus_of(user))
+
+
+def bureau_covering(user, region: Region) -> Organization | None:
+    """The user's bureau whose region is `region` or above it (None: out of the user's scope)."""
+    chain = region_chain(region)
+    return next((b for b in bureaus_of(user) if b.region_id in chain), None)
+
+
+def can_manage_region(user, region: Region) -> bool:
+    """A bureau creates regions, and departments in them, within its own region tree."""
+    return is_admin(user) or bureau_covering(user, region) is not None
+
+
+def can_approve_department(user, department: Organization) -> bool:
+    return department.kind == OrgKind.DEPARTMENT and can_manage_region(user, department.region)
+
+
+def can_create_units_under(user, department: Organization) -> bool:
+    """创建下级单位: a department's reviewer creates units under that department only."""
+    if department.kind != OrgKind.DEPARTMENT or department.status != OrgStatus.APPROVED:
+        return False
+    return is_admin(user) or (department.pk, Role.DEPT_REVIEWER) in _roles(user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_hierarchy
 
 app_name = "organizations"
 
@@ -17,4 +17,11 @@ urlpatterns = [
     path("<int:pk>/staff/<int:user_pk>/reset-password/", views.staff_reset_password, name="staff_reset_password"),
     path("<int:pk>/staff/<int:user_pk>/remove/", views.staff_remove, name="staff_remove"),
     path("<int:pk>/join-requests/<int:request_pk>/", views.join_decide, name="join_decide"),
+    path("hierarchy/", views_hierarchy.hierarchy_overview, name="hierarchy"),
+    path("hierarchy/regions/new/", views_hierarchy.region_create, name="region_create"),
+    path("hierarchy/departments/new/", views_hierarchy.department_create, name="department_create"),
+    path("hierarchy/departments/<int:pk>/approve/", views_hierarchy.department_approve, name="department_approve"),
+    path("departments/<int:pk>/units/", views_hierarchy.subordinate_units, name="subordinate_units"),
+    path("invitation/", views_hierarchy.invitation, name="invitation"),
+    path("invitation/<int:pk>/accept/", views_hierarchy.invitation_accept, name="invitation_accept"),
 ]
