@@ -4,7 +4,6 @@ Everything that differs between the embedded default (SQLite, eager Celery, loca
 production (PostgreSQL, Redis, S3) is read from environment variables; see README.md.
 """
 
-import importlib.util
 import ipaddress
 import os
 import secrets
@@ -163,18 +162,15 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # The first hashes new passwords; the others still verify hashes made by them (and are replaced at
-# login). Argon2id comes first once argon2-cffi is installed (docs/SECURITY.md); until then PBKDF2
-# hashes new passwords as before. Each algorithm name may be listed once only.
+# login). Argon2id hashes new passwords (docs/SECURITY.md); PBKDF2 verifies the hashes stored before
+# and is replaced at the next login. Each algorithm name may be listed once only.
 PASSWORD_HASHERS = [
+    "portal.accounts.hashers.PortalArgon2PasswordHasher",
     "portal.accounts.hashers.PortalPBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
-if importlib.util.find_spec("argon2") is not None:
-    PASSWORD_HASHERS.insert(0, "portal.accounts.hashers.PortalArgon2PasswordHasher")
-else:
-    PASSWORD_HASHERS.append("portal.accounts.hashers.PortalArgon2PasswordHasher")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "portal.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

@@ -2,7 +2,7 @@
 measured with scripts/bench_hashers.py).
 
 argon2id with OWASP's first configuration (Password Storage Cheat Sheet: m = 19 MiB, t = 2, p = 1)
-hashes new passwords once argon2-cffi is installed: memory-hard, so a stolen database costs an
+hashes new passwords: memory-hard, so a stolen database costs an
 attacker 19 MiB per guess in flight, and one lane, so one login keeps to one core and two logins
 use the two. Django's default (100 MiB, p = 8) was ~1 s per check here and starts 8 threads per
 login on 2 cores.
