@@ -44,6 +44,7 @@ from .sections import (
     RECORD_SECTIONS,
     SECTIONS,
     STATEMENT_KINDS,
+    WORKS_SECTIONS,
     asked_keys,
     commitment_at_submission,
 )
@@ -286,12 +287,15 @@ def _save_record_rows(formset, *, person, shown_pks):
 def take_in_record(application: Application) -> None:
     """A new application uses the person's record: every row of each section its item asks for
     (assessments of the recent years only), and the current title of their last application
-    that had one. The applicant unticks what this application should not use."""
+    that had one; an evaluation also marks the representative works (代表作) the person's last
+    evaluation marked. The applicant unticks what this application should not use."""
     asked = asked_keys(application.item)
     for key in asked:
         section = RECORD_SECTIONS.get(key)
         if section is not None:
             getattr(application, section.related_name).set(section.offered_rows(application))
+    if application.item.needs_committee:
+        _carry_representative_works(application, asked)
     if "current_title" in asked:
         previous = (
             CurrentTitle.objects.filter(application__applicant_id=application.applicant_id, has_title=True)
@@ -304,6 +308,29 @@ def take_in_record(application: Application) -> None:
             previous._state.adding = True
             previous.application = application
             previous.save()
+
+
+def _carry_representative_works(application: Application, asked: list[str]) -> None:
+    """The works the person's last evaluation that marked any marked as representative, still on
+    record, pre-marked here (editable on the works pages), at most the series' maximum: a higher
+    title's file usually shows the same best works again."""
+    works = [WORKS_SECTIONS[key] for key in asked if key in WORKS_SECTIONS]
+    earlier = (
+        Application.objects.filter(applicant_id=application.applicant_id, item__needs_committee=True)
+        .exclude(pk=application.pk)
+        .order_by("-created_at", "-id")
+    )
+    for previous in earlier:
+        marked = [(section, list(section.representative(previous).order_by("pk"))) for section in works]
+        if any(rows for _section, rows in marked):
+            break
+    else:
+        return
+    room = application.series.representative_works_max
+    for section, rows in marked:
+        carried = rows[: max(room, 0)]
+        room -= len(carried)
+        getattr(application, f"representative_{section.related_name}").set(carried)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from applications.ids import parse_application_ids
 from applications.models import State
 from applications.navigation import SECTION_ORDER
+from applications.sections import asked_keys
 from portal.catalog.models import Item, Series, TitleName
 from portal.core.identity import parse_id_number, validate_mobile
 from portal.organizations.forms import UnitLookupField
@@ -148,9 +149,11 @@ class NoticeConcludeForm(forms.Form):
         field.label_from_instance = lambda a: f"{a.applicant.real_name}（{a.title.name}）"
 
 
-def returnable_sections() -> list[tuple[str, str]]:
-    """What a return can ask to change: every section of the filing pages, and the materials."""
-    return [*SECTION_ORDER, ("materials", gettext_lazy("申报材料"))]
+def returnable_sections(item) -> list[tuple[str, str]]:
+    """What a return can ask to change: the sections the item asks for (Item.sections), in page
+    order, and the materials."""
+    asked = set(asked_keys(item))
+    return [*((key, label) for key, label in SECTION_ORDER if key in asked), ("materials", gettext_lazy("申报材料"))]
 
 
 class NoticeCorrectForm(forms.Form):
@@ -197,14 +200,14 @@ class NoticeWithdrawForm(forms.Form):
 class DecisionForm(forms.Form):
     """One review step with its opinion; an empty opinion is the service's refusal to make. A
     return may name the sections to change; the unit's recommending step carries its
-    recommendation text (基层单位意见)."""
+    recommendation text (基层单位意见). The sections offered are the application's item's own."""
 
     step = forms.CharField(max_length=64)
     opinion = forms.CharField(required=False, strip=False)  # a TextField: no limit
     expected_state = forms.CharField(required=False, max_length=64)
     sections = forms.MultipleChoiceField(
         label=gettext_lazy("需修改的栏目（退回修改时勾选，申报人的栏目菜单中会标出）"),
-        choices=returnable_sections,
+        choices=(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -217,6 +220,10 @@ class DecisionForm(forms.Form):
             "公示情况及结果。随推荐一并保存，后续审核环节和申报表中可见，申报人无需再上传盖章的推荐意见表。"
         ),
     )
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sections"].choices = returnable_sections(application.item)
 
     def step_data(self) -> dict:
         valid = self.is_valid()

@@ -137,7 +137,7 @@ def _back_to_queue(request) -> str:
 def _review_page(request, application, *, status=200, opinion="", reveal=False, vote_form=None, decision=None):
     steps = workflow.available_steps(request.user, application)
     filed = application.filed_content or {}
-    decision = decision or DecisionForm(initial={"expected_state": application.state})
+    decision = decision or DecisionForm(initial={"expected_state": application.state}, application=application)
     return render(
         request,
         "reviews/review_detail.html",
@@ -239,7 +239,7 @@ def reveal(request, pk):
 @require_POST
 def decide(request, pk):
     application = _visible(request, pk)
-    decision = DecisionForm(request.POST).step_data()
+    decision = DecisionForm(request.POST, application=application).step_data()
     step, opinion = decision["step"], decision["opinion"]
     if step == "committee_conclude":
         vote_form = CommitteeVoteForm(request.POST)
@@ -296,7 +296,13 @@ def decide(request, pk):
             )
     except ValidationError:
         messages.error(request, _("请填写审核意见。"))
-        return _review_page(request, application, status=400, opinion=opinion, decision=DecisionForm(request.POST))
+        return _review_page(
+            request,
+            application,
+            status=400,
+            opinion=opinion,
+            decision=DecisionForm(request.POST, application=application),
+        )
     except workflow.WorkflowRefused as refusal:
         messages.error(request, refusal.message)
         return redirect("reviews:detail", pk=application.pk)

@@ -3,12 +3,16 @@ must not turn a long opinion into a refused, lost decision."""
 
 from django.http import QueryDict
 
+from applications.models import Application
+from portal.catalog.models import Item
 from reviews.forms import BatchPassForm, DecisionForm
 
 
 def test_a_long_opinion_keeps_its_step():
     opinion = "同意推荐。" * 1000
-    data = DecisionForm({"step": "unit_pass", "opinion": opinion}).step_data()
+    data = DecisionForm(
+        {"step": "unit_pass", "opinion": opinion}, application=Application(item=Item(sections=["basic"]))
+    ).step_data()
     assert data == {
         "step": "unit_pass",
         "opinion": opinion,

@@ -1,6 +1,8 @@
 """The personal record (个人业务档案): rows kept once per person, selected by each application,
 frozen at submission, verified by the unit or window, and asked for only by the items that need them."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -106,6 +108,54 @@ def test_representative_works_are_marked_up_to_the_series_maximum(demo, client):
     assert [p.title for p in application.representative_papers.all()] == ["论文"]
     filed = [row.get("representative", False) for row in filing.snapshot(application)["papers"]]
     assert sorted(filed) == [False, True]
+
+
+def test_a_next_evaluation_pre_marks_the_works_marked_last_time(demo, client):
+    """代表作 marked in the person's last evaluation are marked again in the next one (at most the
+    series' maximum), and stay editable there; the earlier application keeps its own marks."""
+    person = member("applicant", UnitFactory())
+    first = teacher_evaluation(person)
+    paper = {"journal": "数学通报", "issue": "2020年第1期", "published_on": "2020-01-01", "rank": 1}
+    best = record_row(first, m.Paper, title="最好的论文", **paper)
+    record_row(first, m.Paper, title="一般的论文", **paper)
+    book = record_row(
+        first, m.Book, title="教学专著", publisher="人民教育出版社", published_on="2019-05-01", role="主编"
+    )
+    first.representative_papers.add(best)
+    first.representative_books.add(book)
+    m.Application.objects.filter(pk=first.pk).update(state=State.FAILED)  # closed: a new one may start
+
+    second = teacher_evaluation(person)
+    assert list(second.representative_papers.all()) == [best]
+    assert list(second.representative_books.all()) == [book]
+    client.force_login(person)
+    page = client.get(section_url(second, "papers")).content.decode()
+    assert page.count('name="papers-0-representative"') == 1
+    assert len(re.findall(r'name="papers-\d-representative"[^>]*checked', page)) == 1
+    # Still editable: unticked on the page, it is no longer a representative work of this one.
+    rows = [
+        {**paper, "rank": "1", "id": str(row.pk), "title": row.title}
+        for row in m.Paper.objects.filter(person=person).order_by("pk")
+    ]
+    response = client.post(section_url(second, "papers"), rows_post("papers", rows, initial=2))
+    assert response.status_code == 302
+    assert not second.representative_papers.exists()
+    assert list(first.representative_papers.all()) == [best]
+
+
+def test_carried_works_stop_at_the_series_maximum(demo):
+    person = member("applicant", UnitFactory())
+    first = teacher_evaluation(person)
+    paper = {"journal": "数学通报", "issue": "2020年第1期", "published_on": "2020-01-01", "rank": 1}
+    papers = [record_row(first, m.Paper, title=f"论文{n}", **paper) for n in range(3)]
+    first.representative_papers.add(*papers)
+    m.Application.objects.filter(pk=first.pk).update(state=State.FAILED)
+    first.series.representative_works_max = 2
+    first.series.save()
+    second = teacher_evaluation(person)
+    assert list(second.representative_papers.order_by("pk")) == papers[:2]
+    # Initial recognition marks no works at all.
+    assert not start("initial_recognition", person).representative_papers.exists()
 
 
 def test_unit_recommendation_marks_the_filed_rows_verified_and_an_edit_clears_it(demo, client):

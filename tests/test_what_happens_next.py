@@ -2,6 +2,8 @@
 the sections to change and the applicant's pages show it; the unit writes its recommendation at
 its review; the unit HR officer messages its staff."""
 
+import re
+
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,30 +33,30 @@ def decide(client, application, **data):
 def test_a_return_marks_sections_and_the_applicant_sees_opinion_marks_and_chances(as_role, filed):
     client = as_role("unit_hr")
     page = client.get(reverse("reviews:detail", args=[filed.pk])).content.decode()
-    assert 'name="sections"' in page and 'value="summary"' in page
+    assert 'name="sections"' in page and 'value="work"' in page
     response = decide(
         client,
         filed,
         step="return_for_changes",
-        opinion="工作总结过于简略，请补充。",
-        sections=["summary", "materials", "not-a-section"],  # a tampered key ticks nothing
+        opinion="工作经历过于简略，请补充。",
+        sections=["work", "materials", "not-a-section"],  # a tampered key ticks nothing
     )
     assert response.status_code == 302
     filed.refresh_from_db()
     assert filed.state == State.RETURNED
     row = ReturnedSections.objects.get(application=filed)
-    assert row.sections == [] and row.opinion == "工作总结过于简略，请补充。"
+    assert row.sections == [] and row.opinion == "工作经历过于简略，请补充。"
 
     # Once more, with good keys only, from a fresh submission.
     applicant = as_role("applicant")
     assert applicant.post(reverse("applications:submit", args=[filed.pk])).status_code == 302
     filed.refresh_from_db()
     decide(
-        as_role("unit_hr"), filed, step="return_for_changes", opinion="请补充总结。", sections=["summary", "education"]
+        as_role("unit_hr"), filed, step="return_for_changes", opinion="请补充工作经历。", sections=["work", "education"]
     )
     filed.refresh_from_db()
     page = as_role("applicant").get(reverse("applications:section", args=[filed.pk, "work"])).content.decode()
-    assert 'id="return-notice"' in page and "请补充总结。" in page
+    assert 'id="return-notice"' in page and "请补充工作经历。" in page
     assert page.count("需修改") >= 2  # the two marked sections in the menu
     assert f"还剩 {filed.returns_left} 次退回/重置机会" in page
     assert filed.returns_left == 2
@@ -67,6 +69,25 @@ def test_a_return_marks_sections_and_the_applicant_sees_opinion_marks_and_chance
     assert filed.state == State.UNIT_REVIEW
     page = as_role("applicant").get(reverse("applications:section", args=[filed.pk, "work"])).content.decode()
     assert 'id="return-notice"' not in page
+
+
+def test_the_return_form_offers_only_the_sections_the_item_asks_for(as_role, filed):
+    """Initial recognition asks for basic information, education and work history: its return
+    form offers those and the materials, not the work summary it never had (defect)."""
+    client = as_role("unit_hr")
+    page = client.get(reverse("reviews:detail", args=[filed.pk])).content.decode()
+    offered = set(re.findall(r'name="sections" value="([a-z_]+)"', page))
+    assert offered == {"basic", "education", "work", "materials"}
+    # A section the item has not is no choice: posted by hand, it ticks nothing.
+    decide(client, filed, step="return_for_changes", opinion="请补充。", sections=["summary", "work"])
+    assert ReturnedSections.objects.get(application=filed).sections == []
+
+
+def test_an_evaluation_return_form_offers_every_section(as_role, demo):
+    evaluation = submitted("evaluation")
+    page = as_role("unit_hr").get(reverse("reviews:detail", args=[evaluation.pk])).content.decode()
+    offered = set(re.findall(r'name="sections" value="([a-z_]+)"', page))
+    assert {"summary", "papers", "commitment", "materials"} <= offered
 
 
 def test_the_unit_writes_its_recommendation_and_later_stages_see_it(as_role, filed):
