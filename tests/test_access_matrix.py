@@ -327,6 +327,47 @@ def test_meeting_pages_as_every_role(as_role, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_interview_pages_as_every_role(as_role, role):
+    """The interview (答辩): scheduling and attendance are the office's (and the admin's); the
+    schedule page is the session's office and its drawn experts' (none of the demo roles is
+    drawn); the applicant sees their own slot on their progress page; everyone else gets a 404."""
+    import datetime as dt
+
+    from reviews import draws, interviews
+    from reviews.models import InterviewSlot
+
+    application = at(State.COMMITTEE_REVIEW, "evaluation")
+    application.committee.holds_interview = True
+    application.committee.save(update_fields=["holds_interview"])
+    office = User.objects.get(mobile=DEMO["committee_office"])
+    session = draws.session_create(committee=application.committee, year=2026, experts_to_draw=3, by=office)
+    draws.expert_draw(session_id=session.pk, by=office)
+    slot = interviews.interview_schedule(
+        session_id=session.pk,
+        application_id=application.pk,
+        date=dt.date(2026, 12, 8),
+        starts_at=dt.time(9, 0),
+        ends_at=dt.time(9, 20),
+        place="市人社局三楼第一会议室",
+        by=office,
+    )
+    client = as_role(role)
+    office_role = role in ("committee_office", "admin")
+    response = client.get(reverse("reviews:session_interviews", args=[session.pk]))
+    assert response.status_code == {"anonymous": 302}.get(role, 200 if office_role else 404), role
+    response = client.post(reverse("reviews:session_interview_schedule", args=[session.pk]), {})
+    assert response.status_code == {"anonymous": 302}.get(role, 400 if office_role else 404), role
+    response = client.post(
+        reverse("reviews:interview_attendance", args=[slot.pk]), {f"slot{slot.pk}-attendance": "absent"}
+    )
+    assert response.status_code == {"anonymous": 302}.get(role, 302 if office_role else 404), role
+    assert InterviewSlot.objects.get(pk=slot.pk).absent is office_role
+    # The progress page opens for the reviewers in scope too; the slot is the applicant's alone.
+    response = client.get(reverse("applications:timeline", args=[application.pk]))
+    assert ("市人社局三楼第一会议室" in response.content.decode()) is (role == "applicant"), role
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_revealing_the_full_id_number_as_every_role(as_role, filed, role):
     response = as_role(role).post(reverse("reviews:reveal", args=[filed.pk]))
     expected = {**IN_SCOPE, "applicant": 404}[role]

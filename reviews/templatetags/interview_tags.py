@@ -8,6 +8,9 @@ from .. import interviews
 register = template.Library()
 
 
-@register.inclusion_tag("reviews/interview_panel.html")
-def interview_panel(application):
-    return {"slot": interviews.slot_of(application)}
+@register.inclusion_tag("reviews/interview_panel.html", takes_context=True)
+def interview_panel(context, application):
+    """The slot, for the applicant alone: the reviewers who may open this page do not need it."""
+    request = context.get("request")
+    own = request is not None and request.user.pk == application.applicant_id
+    return {"slot": interviews.slot_of(application) if own else None}
