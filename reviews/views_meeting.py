@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from portal.core.forms import add_validation_errors
 
-from . import draws, interviews, meetings, offices, result_notices
+from . import draws, groups, interviews, meetings, offices, result_notices
 from .forms import NoticeConcludeForm
 from .forms_meeting import AttendanceForm, BallotForm, ChairForm, ConflictForm, PaperBallotForm, ResultNoticeForm
 from .models import CommitteeSession, NoticeKind, UnitNotice
@@ -233,8 +233,15 @@ def _ballot_page(request, *, forms=None, status=200):
     for s in sessions:
         # Who missed the interview is shown at the vote; it never takes the ballot away.
         absent = interviews.absences(s)
+        opinions = groups.opinions_of(s)  # the discipline group's recommendation, for the vote
         rows = [
-            (a, state, forms.get((s.pk, a.pk)) or BallotForm(prefix=f"b{s.pk}-{a.pk}"), absent.get(a.pk))
+            (
+                a,
+                state,
+                forms.get((s.pk, a.pk)) or BallotForm(prefix=f"b{s.pk}-{a.pk}"),
+                absent.get(a.pk),
+                opinions.get(a.pk),
+            )
             for a, state in meetings.ballot_sheet(request.user, s)
         ]
         sheets.append({"session": s, "open": s.vote_closed_at is None, "rows": rows})
