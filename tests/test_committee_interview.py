@@ -184,3 +184,16 @@ def test_the_schedule_page_is_the_sessions_experts_and_office_only(client, sessi
     client.force_login(user("unit_hr"))
     assert client.get(url).status_code == 404
     assert client.get(reverse("reviews:session_interviews", args=[999999])).status_code == 404
+
+
+def test_the_demo_session_shows_an_interview_slot_and_a_discipline_group(catalog):
+    from home.demo import load_demo
+    from reviews.models import CommitteeSession, GroupOpinion, InterviewSlot
+
+    load_demo()
+    demo_session = CommitteeSession.objects.get()
+    slot = InterviewSlot.objects.get(session=demo_session)
+    assert slot.attendance == InterviewAttendance.PRESENT and slot.place
+    assert demo_session.groups.get().members.count() == 5
+    assert GroupOpinion.objects.filter(group__session=demo_session).count() == 1
+    assert demo_session.vote_opened_at is not None
