@@ -11,7 +11,7 @@ from django.urls import reverse
 from applications.models import State
 from portal.notifications.models import Notification, SmsMessage
 from portal.organizations.models import Role
-from reviews import interviews, meetings
+from reviews import interviews, meetings, online
 from reviews.models import InterviewAttendance, SessionEvent
 from tests.factories import member
 from tests.meeting_helpers import attend, roll, sitting
@@ -100,6 +100,9 @@ def test_the_notice_goes_once_per_scheduling_and_again_on_a_change(session, djan
         schedule(session, first)  # the same slot again: nothing new to tell
     notices = Notification.objects.filter(recipient=applicant, event="interview_scheduled")
     assert notices.count() == 1
+    slot = session.interviews.get()
+    interviews._tell(slot.pk, slot.revision)  # the after-commit step run twice: still one notice
+    assert notices.count() == 1
     sms = SmsMessage.objects.filter(notification__in=notices).get()
     assert sms.text == f"请于2026-12-08 09:00—09:20到市人社局三楼第一会议室参加答辩（{session.committee.name}）。"
     with django_capture_on_commit_callbacks(execute=True):
@@ -175,6 +178,8 @@ def test_the_schedule_page_is_the_sessions_experts_and_office_only(client, sessi
     drawn = roll(session)[0].expert.user
     client.force_login(drawn)
     assert "市人社局三楼第一会议室" in client.get(url).content.decode()
+    online.online_review_open(session_id=session.pk, by=user("committee_office"))
+    assert url in client.get(reverse("reviews:online")).content.decode()  # how the expert finds it
     client.force_login(user("committee_office"))
     assert client.get(url).status_code == 200
     # An expert of the pool who is not drawn into this session: as if it did not exist.
