@@ -19,9 +19,17 @@ from portal.catalog.stages import STAGE_ROLE
 from portal.core.identity import with_check_digit, with_credit_check
 from portal.organizations.hierarchy import subordinate_unit_create
 from portal.organizations.models import Membership, Organization, OrgKind, OrgStatus, Region, Role
-from reviews import draws, meetings, notices, online
+from reviews import draws, groups, interviews, meetings, notices, online
 from reviews import services as review_services
-from reviews.models import BallotChoice, CommitteeOffice, CommitteeSession, Expert, Rubric, RubricCategory
+from reviews.models import (
+    BallotChoice,
+    CommitteeOffice,
+    CommitteeSession,
+    Expert,
+    GroupRecommendation,
+    Rubric,
+    RubricCategory,
+)
 
 DEMO_PASSWORD = "Zhicheng@2026"
 # Every demo staff account's authenticator shares this published secret (README, scripts/run), so
@@ -390,8 +398,18 @@ def _demo_session(unit) -> None:
     application = _to_committee(application, reviewers)
     if application.state != State.COMMITTEE_REVIEW:
         return
+    # The demo committee hears its applicants (答辩) and sits in one discipline group (评议组).
+    Committee.objects.filter(pk=committee.pk).update(holds_interview=True)
+    committee.refresh_from_db()
     session = draws.session_create(committee=committee, year=timezone.localdate().year, experts_to_draw=5, by=office)
     draws.expert_draw(session_id=session.pk, by=office)
+    group = groups.group_create(session_id=session.pk, name="中学教师评议组", speciality="中小学教师", by=office)
+    groups.group_assign(
+        group_id=group.pk,
+        application_ids=[application.pk],
+        member_ids=[m.pk for m in meetings.members(session)],
+        by=office,
+    )
     online.online_review_open(session_id=session.pk, by=office)
     rubric = online.rubric_for(session)
     categories = list(rubric.categories.all())
@@ -404,6 +422,24 @@ def _demo_session(unit) -> None:
             comment="材料扎实，同意推荐。",
             submit=True,
         )
+    groups.group_opinion_record(
+        group_id=group.pk,
+        application_id=application.pk,
+        recommendation=GroupRecommendation.PASS,
+        agreeing=4,
+        text="教学业绩突出，示范作用明显，建议通过。",
+        by=office,
+    )
+    slot = interviews.interview_schedule(
+        session_id=session.pk,
+        application_id=application.pk,
+        date=timezone.localdate() + timedelta(days=3),
+        starts_at=time(9, 0),
+        ends_at=time(9, 20),
+        place="昆明市教育体育局三楼第一会议室",
+        by=office,
+    )
+    interviews.interview_attendance_record(slot_id=slot.pk, by=office, attended=True, note="按时到场")
     roll = list(meetings.members(session))
     meetings.attendance_record(session_id=session.pk, by=office, present_ids=[m.pk for m in roll])
     meetings.vote_open(session_id=session.pk, by=office)

@@ -132,6 +132,9 @@ def expert_decline(*, session_expert_id: int, by) -> ExpertDraw:
         member.status = SessionExpertStatus.DECLINED
         member.save(update_fields=["status"])
         draw = expert_draw(session_id=member.session_id, by=by, number=1, replacing=member.expert)
+        if member.group_id is not None:
+            # The replacement sits in the discipline group of the one who declined.
+            SessionExpert.objects.filter(draw=draw).update(group_id=member.group_id)
         if member.session.review_opened_at is not None:
             # The replacement takes over the online review of the one who declined.
             online.assign(member.session)

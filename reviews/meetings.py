@@ -49,6 +49,10 @@ VOTE_CLOSE = "vote_close"
 SIGN = "sign"
 RESULT_NOTICE_OPEN = "result_notice_open"
 RESULT_NOTICE_RESULT = "result_notice_result"
+INTERVIEW_SCHEDULE = "interview_schedule"
+INTERVIEW_ATTENDANCE = "interview_attendance"
+GROUPS = "groups"
+GROUP_OPINION = "group_opinion"
 EVENT_LABELS = {
     CONFLICT: gettext_lazy("利益冲突回避并补抽"),
     ATTENDANCE: gettext_lazy("登记签到"),
@@ -59,6 +63,10 @@ EVENT_LABELS = {
     SIGN: gettext_lazy("签发评审结果"),
     RESULT_NOTICE_OPEN: gettext_lazy("发布评审结果公示"),
     RESULT_NOTICE_RESULT: gettext_lazy("登记公示结果"),
+    INTERVIEW_SCHEDULE: gettext_lazy("安排答辩"),
+    INTERVIEW_ATTENDANCE: gettext_lazy("答辩到场登记"),
+    GROUPS: gettext_lazy("评议组分组"),
+    GROUP_OPINION: gettext_lazy("评议组意见"),
 }
 
 
@@ -66,11 +74,11 @@ def event(session, *, by, action: str, detail: str = "") -> SessionEvent:
     return SessionEvent.objects.create(session=session, action=action, detail=detail, actor=by)
 
 
-def _locked(session_id: int) -> CommitteeSession:
+def locked(session_id: int) -> CommitteeSession:
     return CommitteeSession.objects.select_for_update(of=("self",)).select_related("committee").get(pk=session_id)
 
 
-def _office(by, session) -> None:
+def office_check(by, session) -> None:
     if not offices.runs(by, session.committee):
         raise ValidationError(_("无权组织该评委会的评审会议。"))
 
@@ -113,8 +121,8 @@ def attendance_record(*, session_id: int, by, present_ids) -> CommitteeSession:
     """The office's roll call: the listed members are present, every other drawn member absent.
     Fixed once the vote opens (nobody joins a vote that has started, nobody leaves it)."""
     with transaction.atomic():
-        session = _locked(session_id)
-        _office(by, session)
+        session = locked(session_id)
+        office_check(by, session)
         if session.vote_opened_at is not None:
             raise ValidationError(_("表决已经开始，不能再修改签到。"))
         roll = list(members(session))
@@ -146,8 +154,8 @@ def chair_designate(*, session_id: int, by, member_id: int | None) -> CommitteeS
     """The office names the chair (主任委员) who signs the result: a present drawn expert who is
     not an applicant in this session. None: the office signs itself."""
     with transaction.atomic():
-        session = _locked(session_id)
-        _office(by, session)
+        session = locked(session_id)
+        office_check(by, session)
         if session.signed_at is not None:
             raise ValidationError(_("评审结果已签发。"))
         if member_id is None:
@@ -198,8 +206,8 @@ def quorum(session) -> Quorum:
 
 def vote_open(*, session_id: int, by) -> CommitteeSession:
     with transaction.atomic():
-        session = _locked(session_id)
-        _office(by, session)
+        session = locked(session_id)
+        office_check(by, session)
         if session.vote_opened_at is not None:
             raise ValidationError(_("表决已经开始。"))
         count = quorum(session)
@@ -247,14 +255,14 @@ def ballot_cast(
     if choice not in BallotChoice.values:
         raise ValidationError({"choice": _("请选择同意、不同意或弃权。")})
     with transaction.atomic():
-        session = _locked(session_id)
+        session = locked(session_id)
         roll = members(session)
         if member_id is None:
             member = roll.filter(expert__user=by).first()
             if member is None:
                 raise ValidationError(_("您不是本次会议的评审专家。"))
         else:
-            _office(by, session)
+            office_check(by, session)
             member = roll.filter(pk=member_id).first()
             if member is None:
                 raise ValidationError({"member": _("所选专家不是本次会议的抽取专家。")})
@@ -342,8 +350,8 @@ def vote_close(*, session_id: int, by) -> CommitteeSession:
     """Close the vote: no ballot after this. A second close (another office at the same moment)
     waits for the first's lock, then is refused: one vote, one result."""
     with transaction.atomic():
-        session = _locked(session_id)
-        _office(by, session)
+        session = locked(session_id)
+        office_check(by, session)
         if session.vote_opened_at is None:
             raise ValidationError(_("表决尚未开始。"))
         if session.vote_closed_at is not None:
@@ -405,7 +413,7 @@ def vote_sign(*, session_id: int, by) -> list[Application]:
     """The chair's sign-off: each application concludes by its tally (passed → result notice,
     else failed), its CommitteeResult kept with the rule it was judged by. All or nothing."""
     with transaction.atomic():
-        session = _locked(session_id)
+        session = locked(session_id)
         if not can_sign(by, session):
             raise ValidationError(_("只有主任委员或评委会办事机构可以签发评审结果。"))
         if session.vote_closed_at is None:
@@ -471,6 +479,15 @@ def receipts_of(user, session) -> set[int]:
         BallotReceipt.objects.filter(member__session=session, member__expert__user=user).values_list(
             "application_id", flat=True
         )
+    )
+
+
+def sessions_sitting(user):
+    """The sessions this expert is drawn into (and has not declined)."""
+    return (
+        CommitteeSession.objects.filter(experts__expert__user=user, experts__status=SessionExpertStatus.DRAWN)
+        .select_related("committee")
+        .distinct()
     )
 
 

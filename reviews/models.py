@@ -400,6 +400,15 @@ class SessionExpert(models.Model):
     # The meeting's roll call (签到), recorded by the office: None until recorded.
     present = models.BooleanField(_("出席会议"), null=True, blank=True)
     attendance_recorded_at = models.DateTimeField(_("签到登记时间"), null=True, blank=True)
+    # The discipline group (评议组) the office put the expert in; none when the session has none.
+    group = models.ForeignKey(
+        "DisciplineGroup",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        verbose_name=_("评议组"),
+    )
 
     class Meta:
         verbose_name = _("会议专家")
@@ -574,3 +583,96 @@ class SessionEvent(models.Model):
 
     def __str__(self):
         return f"{self.session_id} {self.action}"
+
+
+class DisciplineGroup(models.Model):
+    """A discipline group (评议组) of a session (人社部令第40号第二十二条): at least three of the
+    drawn experts who review the files of their discipline and give each a written opinion
+    (评议意见) by majority; the whole committee then votes on every file."""
+
+    session = models.ForeignKey(CommitteeSession, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(_("评议组名称"), max_length=50)
+    speciality = models.CharField(_("学科（专业）"), max_length=100, blank=True)
+    applications = models.ManyToManyField(Application, related_name="+", blank=True, verbose_name=_("评议申报"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("评议组")
+        verbose_name_plural = _("评议组")
+        ordering = ["session", "id"]
+        constraints = [models.UniqueConstraint(fields=["session", "name"], name="discipline_group_name_once")]
+
+    def __str__(self):
+        return self.name
+
+
+class GroupRecommendation(models.TextChoices):
+    PASS = "pass", _("建议通过")
+    FAIL = "fail", _("建议不通过")
+
+
+class GroupOpinion(models.Model):
+    """A discipline group's written opinion (书面评议意见) on one of its files, formed by majority
+    of the group's members (少数服从多数) and shown to the committee at its vote."""
+
+    group = models.ForeignKey(DisciplineGroup, on_delete=models.CASCADE, related_name="opinions")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="+")
+    recommendation = models.CharField(_("评议结论"), max_length=10, choices=GroupRecommendation.choices)
+    members = models.PositiveSmallIntegerField(_("评议组专家人数"))
+    agreeing = models.PositiveSmallIntegerField(_("同意该意见的专家人数"))
+    text = models.TextField(_("评议意见"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("评议组意见")
+        verbose_name_plural = _("评议组意见")
+        constraints = [models.UniqueConstraint(fields=["group", "application"], name="group_opinion_once")]
+
+    def __str__(self):
+        return f"{self.group} × {self.application_id}"
+
+
+class InterviewAttendance(models.TextChoices):
+    PENDING = "pending", _("未登记")
+    PRESENT = "present", _("到场")
+    ABSENT = "absent", _("缺席")
+
+
+class InterviewSlot(models.Model):
+    """One applicant's interview (答辩) before the committee: when and where, and whether they
+    came. `revision` counts the schedulings: each one is told to the applicant once."""
+
+    session = models.ForeignKey(CommitteeSession, on_delete=models.CASCADE, related_name="interviews")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="interview_slots")
+    date = models.DateField(_("答辩日期"))
+    starts_at = models.TimeField(_("开始时间"))
+    ends_at = models.TimeField(_("结束时间"))
+    place = models.CharField(_("答辩地点"), max_length=200)
+    revision = models.PositiveSmallIntegerField(_("安排次数"), default=1)
+    attendance = models.CharField(
+        _("答辩到场"), max_length=10, choices=InterviewAttendance.choices, default=InterviewAttendance.PENDING
+    )
+    attendance_note = models.CharField(_("到场备注"), max_length=200, blank=True)
+    attendance_recorded_at = models.DateTimeField(_("到场登记时间"), null=True, blank=True)
+    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scheduled_at = models.DateTimeField(_("安排时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("答辩安排")
+        verbose_name_plural = _("答辩安排")
+        ordering = ["session", "date", "starts_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "application"], name="interview_once_per_application"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="interview_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.session_id} {self.application_id} {self.date} {self.starts_at}"
+
+    @property
+    def absent(self) -> bool:
+        return self.attendance == InterviewAttendance.ABSENT

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from portal.notifications.services import notify, page_url
 
-from . import offices
+from . import groups, offices
 from .models import (
     CommitteeSession,
     ExpertConflict,
@@ -38,8 +38,9 @@ def rubric_for(session) -> Rubric | None:
 
 
 def assign(session) -> int:
-    """An assignment for every drawn expert and every application of the session, except the
-    expert's own file and declared conflicts. Idempotent: run again after a replacement draw."""
+    """An assignment for every drawn expert and every application of the session (of their
+    discipline group, when the session has groups), except the expert's own file and declared
+    conflicts. Idempotent: run again after a replacement draw."""
     conflicts = set(
         ExpertConflict.objects.filter(application__in=session.applications.all()).values_list(
             "expert_id", "application_id"
@@ -50,8 +51,11 @@ def assign(session) -> int:
     for member in SessionExpert.objects.filter(session=session, status=SessionExpertStatus.DRAWN).select_related(
         "expert"
     ):
+        reviewed = groups.applications_reviewed_by(member)
         for application in applications:
             if application.applicant_id == member.expert.user_id or (member.expert_id, application.pk) in conflicts:
+                continue
+            if reviewed is not None and application.pk not in reviewed:
                 continue
             created += ReviewAssignment.objects.get_or_create(member=member, application=application)[1]
     return created
@@ -68,6 +72,7 @@ def online_review_open(*, session_id: int, by) -> CommitteeSession:
             raise ValidationError(_("请先抽取评审专家，再开始网络评审。"))
         if rubric_for(session) is None:
             raise ValidationError(_("该系列尚未配置评分标准，请管理员在后台“评分标准”中配置后再开始网络评审。"))
+        groups.review_ready(session)
         session.review_opened_at = timezone.now()
         session.save(update_fields=["review_opened_at"])
         assign(session)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_experts, views_meeting, views_online, views_sessions
+from . import views, views_experts, views_groups, views_interviews, views_meeting, views_online, views_sessions
 from .urls_notices import urlpatterns as notice_urls
 from .urls_public_notices import urlpatterns as public_notice_urls
 
@@ -37,6 +37,20 @@ urlpatterns = [
         "reviews/result-notices/<int:pk>/conclude/",
         views_meeting.notice_conclude,
         name="result_notice_conclude",
+    ),
+    path("reviews/sessions/<int:pk>/groups/", views_groups.create, name="session_group_create"),
+    path("reviews/groups/<int:pk>/assign/", views_groups.assign, name="group_assign"),
+    path("reviews/groups/<int:pk>/opinion/", views_groups.opinion, name="group_opinion"),
+    path("reviews/sessions/<int:pk>/interviews/", views_interviews.schedule_page, name="session_interviews"),
+    path(
+        "reviews/sessions/<int:pk>/interviews/schedule/",
+        views_interviews.schedule,
+        name="session_interview_schedule",
+    ),
+    path(
+        "reviews/interviews/<int:pk>/attendance/",
+        views_interviews.attendance,
+        name="interview_attendance",
     ),
     path("reviews/ballots/", views_meeting.ballots, name="ballots"),
     path(

@@ -14,14 +14,14 @@ from django.views.decorators.http import require_POST
 
 from portal.core.forms import add_validation_errors
 
-from . import draws, meetings, offices, result_notices
+from . import draws, groups, interviews, meetings, offices, result_notices
 from .forms import NoticeConcludeForm
 from .forms_meeting import AttendanceForm, BallotForm, ChairForm, ConflictForm, PaperBallotForm, ResultNoticeForm
 from .models import CommitteeSession, NoticeKind, UnitNotice
 from .views_sessions import session_page
 
 
-def _sitting(request, pk):
+def sitting_of_office(request, pk):
     return get_object_or_404(offices.sessions_of(request.user), pk=pk)
 
 
@@ -42,7 +42,7 @@ def _refused(request, sitting, error, anchor):
     return redirect_to(sitting, anchor)
 
 
-def _form_post(request, sitting, form, write, *, done, anchor, failed, shown_as):
+def form_post(request, sitting, form, write, *, done, anchor, failed, shown_as):
     """The session page's form posts: a valid form calls `write` (one service) with its data; the
     service's refusal lands at the fields; a refused form re-shows the session page with it."""
     if form.is_valid():
@@ -59,8 +59,8 @@ def _form_post(request, sitting, form, write, *, done, anchor, failed, shown_as)
 @login_required
 @require_POST
 def attendance(request, pk):
-    sitting = _sitting(request, pk)
-    return _form_post(
+    sitting = sitting_of_office(request, pk)
+    return form_post(
         request,
         sitting,
         AttendanceForm(request.POST, members=meetings.members(sitting)),
@@ -75,8 +75,8 @@ def attendance(request, pk):
 @login_required
 @require_POST
 def chair(request, pk):
-    sitting = _sitting(request, pk)
-    return _form_post(
+    sitting = sitting_of_office(request, pk)
+    return form_post(
         request,
         sitting,
         ChairForm(request.POST, members=list(meetings.members(sitting))),
@@ -91,8 +91,8 @@ def chair(request, pk):
 @login_required
 @require_POST
 def conflict(request, pk):
-    sitting = _sitting(request, pk)
-    return _form_post(
+    sitting = sitting_of_office(request, pk)
+    return form_post(
         request,
         sitting,
         ConflictForm(request.POST, members=meetings.members(sitting), applications=meetings.voting(sitting)),
@@ -112,7 +112,7 @@ def conflict(request, pk):
 @login_required
 @require_POST
 def vote_open(request, pk):
-    sitting = _sitting(request, pk)
+    sitting = sitting_of_office(request, pk)
     try:
         meetings.vote_open(session_id=sitting.pk, by=request.user)
     except ValidationError as error:
@@ -123,8 +123,8 @@ def vote_open(request, pk):
 @login_required
 @require_POST
 def paper_ballot(request, pk):
-    sitting = _sitting(request, pk)
-    return _form_post(
+    sitting = sitting_of_office(request, pk)
+    return form_post(
         request,
         sitting,
         PaperBallotForm(request.POST, members=meetings.members(sitting), applications=meetings.voting(sitting)),
@@ -145,7 +145,7 @@ def paper_ballot(request, pk):
 @login_required
 @require_POST
 def vote_close(request, pk):
-    sitting = _sitting(request, pk)
+    sitting = sitting_of_office(request, pk)
     try:
         meetings.vote_close(session_id=sitting.pk, by=request.user)
     except ValidationError as error:
@@ -178,8 +178,8 @@ def vote_sign(request, pk):
 @login_required
 @require_POST
 def notice_open(request, pk):
-    sitting = _sitting(request, pk)
-    return _form_post(
+    sitting = sitting_of_office(request, pk)
+    return form_post(
         request,
         sitting,
         ResultNoticeForm(request.POST, user=request.user),
@@ -198,7 +198,7 @@ def notice_conclude(request, pk):
         UnitNotice.objects.filter(kind=NoticeKind.RESULT, session__in=offices.sessions_of(request.user)), pk=pk
     )
     sitting = notice.session
-    return _form_post(
+    return form_post(
         request,
         sitting,
         NoticeConcludeForm(request.POST, notice=notice, prefix=f"notice{notice.pk}"),
@@ -229,17 +229,22 @@ def _ballot_page(request, *, forms=None, status=200):
     if not sessions and not chaired and not request.user.expert_records.exists():
         raise Http404
     forms = forms or {}
-    sheets = [
-        {
-            "session": s,
-            "open": s.vote_closed_at is None,
-            "rows": [
-                (a, state, forms.get((s.pk, a.pk)) or BallotForm(prefix=f"b{s.pk}-{a.pk}"))
-                for a, state in meetings.ballot_sheet(request.user, s)
-            ],
-        }
-        for s in sessions
-    ]
+    sheets = []
+    for s in sessions:
+        # Who missed the interview is shown at the vote; it never takes the ballot away.
+        absent = interviews.absences(s)
+        opinions = groups.opinions_of(s)  # the discipline group's recommendation, for the vote
+        rows = [
+            (
+                a,
+                state,
+                forms.get((s.pk, a.pk)) or BallotForm(prefix=f"b{s.pk}-{a.pk}"),
+                absent.get(a.pk),
+                opinions.get(a.pk),
+            )
+            for a, state in meetings.ballot_sheet(request.user, s)
+        ]
+        sheets.append({"session": s, "open": s.vote_closed_at is None, "rows": rows})
     # The chair signs the outcome (通过 / 未通过); the counts are the office's and the bureau's.
     to_sign = [{"session": s, "outcomes": [(t.application, t.passed) for t in meetings.tallies(s)]} for s in chaired]
     return render(request, "reviews/ballots.html", {"sheets": sheets, "to_sign": to_sign}, status=status)

@@ -16,9 +16,11 @@ from django.views.decorators.http import require_POST
 from portal.core.forms import add_validation_errors
 from portal.core.spreadsheets import XLSX_CONTENT_TYPE
 
-from . import draws, meetings, offices, online, result_notices, session_trail
+from . import draws, groups, interviews, meetings, offices, online, result_notices, session_trail
 from .forms import NoticeConcludeForm
 from .forms_experts import SessionForm
+from .forms_groups import GroupAssignForm, GroupForm, GroupOpinionForm
+from .forms_interviews import InterviewAttendanceForm, InterviewForm
 from .forms_meeting import AttendanceForm, ChairForm, ConflictForm, PaperBallotForm, ResultNoticeForm
 from .models import CommitteeResult, Expert, SessionExpert
 
@@ -90,8 +92,38 @@ def session_page(request, sitting, *, status=200, **forms):
     conclude_forms = {
         n.pk: forms.get(f"conclude_{n.pk}") or NoticeConcludeForm(notice=n, prefix=f"notice{n.pk}") for n in notices
     }
+    slots = list(interviews.slots_of(sitting))
+    session_applications = list(sitting.applications.select_related("applicant", "unit"))
+    opinions = groups.opinions_of(sitting)
     context = {
         "sitting": sitting,
+        "group_form": forms.get("group") or GroupForm(prefix="group"),
+        "groups": [
+            {
+                "group": group,
+                "members": [m for m in roll if m.group_id == group.pk],
+                "opinions": [opinions[a.pk] for a in group.applications.all() if a.pk in opinions],
+                "assign_form": forms.get(f"group_assign_{group.pk}")
+                or GroupAssignForm(
+                    group=group, applications=session_applications, members=roll, prefix=f"group{group.pk}"
+                ),
+                "opinion_form": forms.get(f"group_opinion_{group.pk}")
+                or GroupOpinionForm(group=group, prefix=f"opinion{group.pk}"),
+            }
+            for group in groups.groups_of(sitting)
+        ],
+        "interview_form": forms.get("interview") or InterviewForm(applications=voting, prefix="interview"),
+        "slots": [
+            (
+                slot,
+                forms.get(f"interview_attendance_{slot.pk}")
+                or InterviewAttendanceForm(
+                    prefix=f"slot{slot.pk}",
+                    initial={"attendance": slot.attendance, "note": slot.attendance_note},
+                ),
+            )
+            for slot in slots
+        ],
         "applications": sitting.applications.select_related("applicant", "unit"),
         "members": draws.experts_of_session(sitting),
         "audit": audit,
@@ -99,7 +131,14 @@ def session_page(request, sitting, *, status=200, **forms):
         "progress": online.progress(sitting) if sitting.review_opened_at else [],
         "roll": roll,
         "quorum": meetings.quorum(sitting),
-        "tallies": meetings.tallies(sitting) if sitting.vote_opened_at and not sitting.signed_at else [],
+        "tallies": [
+            (
+                tally,
+                next((slot for slot in slots if slot.absent and slot.application_id == tally.application.pk), None),
+                opinions.get(tally.application.pk),
+            )
+            for tally in (meetings.tallies(sitting) if sitting.vote_opened_at and not sitting.signed_at else [])
+        ],
         "results": CommitteeResult.objects.filter(session=sitting).select_related("application__applicant"),
         "attendance_form": forms.get("attendance") or AttendanceForm(members=roll),
         "chair_form": forms.get("chair") or ChairForm(members=roll, current=sitting.chair_id),

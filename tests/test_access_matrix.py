@@ -328,6 +328,74 @@ def test_meeting_pages_as_every_role(as_role, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_interview_pages_as_every_role(as_role, role):
+    """The interview (答辩): scheduling and attendance are the office's (and the admin's); the
+    schedule page is the session's office and its drawn experts' (none of the demo roles is
+    drawn); the applicant sees their own slot on their progress page; everyone else gets a 404."""
+    import datetime as dt
+
+    from reviews import draws, interviews
+    from reviews.models import InterviewSlot
+
+    application = at(State.COMMITTEE_REVIEW, "evaluation")
+    application.committee.holds_interview = True
+    application.committee.save(update_fields=["holds_interview"])
+    office = User.objects.get(mobile=DEMO["committee_office"])
+    session = draws.session_create(committee=application.committee, year=2026, experts_to_draw=3, by=office)
+    draws.expert_draw(session_id=session.pk, by=office)
+    slot = interviews.interview_schedule(
+        session_id=session.pk,
+        application_id=application.pk,
+        date=dt.date(2026, 12, 8),
+        starts_at=dt.time(9, 0),
+        ends_at=dt.time(9, 20),
+        place="市人社局三楼第一会议室",
+        by=office,
+    )
+    client = as_role(role)
+    office_role = role in ("committee_office", "admin")
+    response = client.get(reverse("reviews:session_interviews", args=[session.pk]))
+    assert response.status_code == {"anonymous": 302}.get(role, 200 if office_role else 404), role
+    response = client.post(reverse("reviews:session_interview_schedule", args=[session.pk]), {})
+    assert response.status_code == {"anonymous": 302}.get(role, 400 if office_role else 404), role
+    response = client.post(
+        reverse("reviews:interview_attendance", args=[slot.pk]), {f"slot{slot.pk}-attendance": "absent"}
+    )
+    assert response.status_code == {"anonymous": 302}.get(role, 302 if office_role else 404), role
+    assert InterviewSlot.objects.get(pk=slot.pk).absent is office_role
+    # The progress page opens for the reviewers in scope too; the slot is the applicant's alone.
+    response = client.get(reverse("applications:timeline", args=[application.pk]))
+    assert ("市人社局三楼第一会议室" in response.content.decode()) is (role == "applicant"), role
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_discipline_group_posts_as_every_role(as_role, role):
+    """Discipline groups (评议组): setting one up, its files and experts, its opinion are the
+    office's (and the admin's); everyone else gets a 404 and nothing changes."""
+    from reviews import draws, groups
+    from reviews.models import DisciplineGroup
+
+    application = at(State.COMMITTEE_REVIEW, "evaluation")
+    office = User.objects.get(mobile=DEMO["committee_office"])
+    session = draws.session_create(committee=application.committee, year=2026, experts_to_draw=3, by=office)
+    draws.expert_draw(session_id=session.pk, by=office)
+    group = groups.group_create(session_id=session.pk, name="语文评议组", speciality="", by=office)
+    client = as_role(role)
+    office_role = role in ("committee_office", "admin")
+    posts = {
+        reverse("reviews:session_group_create", args=[session.pk]): ({"group-name": "数学评议组"}, 302),
+        reverse("reviews:group_assign", args=[group.pk]): ({f"group{group.pk}-applications": [application.pk]}, 302),
+        reverse("reviews:group_opinion", args=[group.pk]): ({}, 400),
+    }
+    for url, (data, office_status) in posts.items():
+        response = client.post(url, data)
+        expected = {"anonymous": 302}.get(role, office_status if office_role else 404)
+        assert response.status_code == expected, (url, role, response.status_code)
+    assert DisciplineGroup.objects.filter(session=session).count() == (2 if office_role else 1)
+    assert group.applications.exists() is office_role
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_revealing_the_full_id_number_as_every_role(as_role, filed, role):
     response = as_role(role).post(reverse("reviews:reveal", args=[filed.pk]))
     expected = {**IN_SCOPE, "applicant": 404}[role]

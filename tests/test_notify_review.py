@@ -197,6 +197,9 @@ REALISTIC = {
     "sender": "李娜",
     "topic": "材料提交提醒",
     "message": "请于本周五前提交年度考核表。",
+    "starts_at": "09:00",
+    "ends_at": "09:20",
+    "changed": True,
 }
 # Values a caller may pass empty: a step without an opinion (or one that was only punctuation), a
 # record without an organization, a window without address or phone, an expired deadline, …

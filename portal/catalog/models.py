@@ -98,6 +98,9 @@ class Committee(models.Model):
     pass_denominator = models.PositiveSmallIntegerField(_("通过票数比例（分母）"), default=3)
     # Whether the experts' online review (网络评审) shows the applicant's name, ID, mobile and unit.
     hide_identity_in_review = models.BooleanField(_("网络评审隐去申报人身份"), default=False)
+    # Whether the committee hears the applicants in person (答辩) before its vote; the office then
+    # schedules a slot per applicant and records who came (reviews.interviews).
+    holds_interview = models.BooleanField(_("组织答辩"), default=False)
 
     class Meta:
         verbose_name = _("评审委员会")

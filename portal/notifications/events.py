@@ -199,6 +199,24 @@ _EVENTS = [
         {"committee": _("评审委员会"), "count": _("未提交份数")},
     ),
     Event(
+        "interview_scheduled",
+        _("答辩通知"),
+        _("申报人：评委会办事机构安排或变更其答辩时（每次安排一条）"),
+        "{% if changed %}答辩时间地点变更{% else %}答辩通知{% endif %}{% if committee %}（{{ committee }}）{% endif %}",
+        "{{ name }}，您好：\n{% if changed %}您的答辩安排已变更。{% endif %}请于{{ date }} {{ starts_at }}—{{ ends_at }}"
+        "到{{ place }}参加答辩{% if committee %}（{{ committee }}）{% endif %}，请提前到场并携带有效身份证件。",
+        "{% if changed %}【答辩变更】{% endif %}请于{{ date }} {{ starts_at }}—{{ ends_at }}到{{ place }}参加答辩"
+        "{% if committee %}（{{ committee }}）{% endif %}。",
+        {
+            "committee": _("评审委员会"),
+            "date": _("答辩日期"),
+            "starts_at": _("开始时间"),
+            "ends_at": _("结束时间"),
+            "place": _("答辩地点"),
+            "changed": _("是否为变更（真/假）"),
+        },
+    ),
+    Event(
         "stage_overdue",
         _("超期待办提醒"),
         _("审核人：其环节的申报等待超过规定工作日数时（工作日每天一条）"),
