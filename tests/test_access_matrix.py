@@ -327,6 +327,37 @@ def test_meeting_pages_as_every_role(as_role, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_session_documents_as_every_role(as_role, role, django_capture_on_commit_callbacks):
+    """The session's letters and roster: made by its office (and the admin), opened by the office
+    and the bureau covering the session's applications; a 404 for everyone else."""
+    from certificates.models import DocumentJob
+    from reviews import draws
+
+    application = at(State.COMMITTEE_REVIEW, "evaluation")
+    office = User.objects.get(mobile=DEMO["committee_office"])
+    session = draws.session_create(committee=application.committee, year=2026, experts_to_draw=3, by=office)
+    draws.expert_draw(session_id=session.pk, by=office)
+    client = as_role(role)
+    office_role = role in ("committee_office", "admin")
+    for kind in ("session_letters", "session_roster"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("certificates:session_document", args=[session.pk, kind]))
+        assert response.status_code == {"anonymous": 302}.get(role, 302 if office_role else 404), (kind, role)
+    made = DocumentJob.objects.filter(session=session)
+    assert made.count() == (2 if office_role else 0)
+    if not office_role:
+        from certificates import services
+
+        with django_capture_on_commit_callbacks(execute=True):
+            services.session_document_request(session_id=session.pk, kind="session_roster", user=office)
+    job = DocumentJob.objects.filter(session=session).first()
+    readers = ("committee_office", "admin", "bureau_approver")
+    for url in (reverse("certificates:job", args=[job.pk]), reverse("certificates:job_download", args=[job.pk])):
+        response = client.get(url)
+        assert response.status_code == {"anonymous": 302}.get(role, 200 if role in readers else 404), (url, role)
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_revealing_the_full_id_number_as_every_role(as_role, filed, role):
     response = as_role(role).post(reverse("reviews:reveal", args=[filed.pk]))
     expected = {**IN_SCOPE, "applicant": 404}[role]
