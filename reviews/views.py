@@ -35,7 +35,7 @@ from portal.organizations.models import Role
 from portal.organizations.permissions import is_admin
 from portal.organizations.scope import covers, reviewer_memberships
 
-from . import exports, selectors, services
+from . import exports, result_notices, selectors, services
 from .forms import BatchPassForm, CommitteeVoteForm, DecisionForm, OfflineForm, OriginalsForm, QueueFilter
 from .models import CommitteeResult, NoticeKind
 from .offline import PAPER_CHECKLIST, offline_record
@@ -78,6 +78,10 @@ def queue(request):
     applications = _filtered_queue(request, filters)
     # No COUNT(*) over the scope: the page links only to its neighbours (docs/BENCHMARKS.md).
     page = uncounted_page(applications, request.GET.get("page"), QUEUE_PAGE_SIZE)
+    # At the result notice: what the bureau waits for (the notice's end, or filing it).
+    notes = result_notices.filing_notes(page.object_list)
+    for application in page.object_list:
+        application.filing_note = notes.get(application.pk, "")
     return render(request, "reviews/queue.html", {"page": page, "filter_form": form})
 
 
