@@ -170,16 +170,23 @@ def _review_page(request, application, *, status=200, opinion="", reveal=False, 
             "recommends": any(step.method in UNIT_RECOMMENDING_STEPS for step in steps),
             "recommendation": selectors.unit_recommendation(application),
             "committee_tally": _committee_tally(request.user, application),
+            "show_signer": _sees_committee_work(request.user),
             "result_notice": application.notices.filter(kind=NoticeKind.RESULT).order_by("-id").first(),
         },
         status=status,
     )
 
 
+def _sees_committee_work(user) -> bool:
+    """The bureau (and the administrator) see the committee's counts and who signed its result; a
+    unit reviewer in scope opens the same page and reads the decision as the committee's alone."""
+    return is_admin(user) or any(m.role == Role.BUREAU_APPROVER for m in reviewer_memberships(user))
+
+
 def _committee_tally(user, application):
     """The committee's counts, for the bureau (and the administrator) only: a unit reviewer in
     scope opens this page too, and never sees how the committee voted."""
-    if not (is_admin(user) or any(m.role == Role.BUREAU_APPROVER for m in reviewer_memberships(user))):
+    if not _sees_committee_work(user):
         return None
     return CommitteeResult.objects.filter(application=application).first()
 
