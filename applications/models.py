@@ -50,13 +50,13 @@ __all__ = [
 ]
 
 
-# The waiting states of each reviewing role's queue (portal.catalog.stages.STAGE_ROLE), named for
-# the queue indexes below; tests/test_queue_performance.py checks they match stages_of(role).
+# The waiting states of each reviewing role's queue (workflow.permissions.waiting_states), named for
+# the queue indexes below; tests/test_queue_performance.py checks they match waiting_states(role).
 QUEUE_STATES = {
     "unit": [State.UNIT_REVIEW.value, State.UNIT_NOTICE.value],
     "department": [State.DEPARTMENT_REVIEW.value],
     "window": [State.WINDOW_INTAKE.value],
-    "bureau": [State.BUREAU_APPROVAL.value, State.COMMITTEE_REVIEW.value],
+    "bureau": [State.BUREAU_APPROVAL.value, State.COMMITTEE_REVIEW.value, State.RESULT_NOTICE.value],
 }
 
 

@@ -28,3 +28,11 @@ def form_key(application: Application) -> tuple[str, bool]:
     printed = {"content": application.filed_content or {}, "acceptance_number": application.acceptance_number}
     digest = hashlib.sha256(json.dumps(printed, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
     return f"form:{application.pk}:{'final' if final else 'preview'}:{digest}", final
+
+
+def session_document_key(kind: str, session, members: list[tuple[int, bool | None]]) -> str:
+    """A session's document as the session stands: the same letters, roster or result list while
+    the drawn members, their attendance and the sign-off are unchanged; a new one once they change."""
+    printed = {"members": members, "signed_at": session.signed_at.isoformat() if session.signed_at else None}
+    digest = hashlib.sha256(json.dumps(printed, sort_keys=True).encode()).hexdigest()[:16]
+    return f"{kind}:{session.pk}:{digest}"

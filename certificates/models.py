@@ -115,6 +115,15 @@ class DocumentKind(models.TextChoices):
     COMMISSION = "commission", _("评审委托函")
     PRINT_BATCH = "print_batch", _("证书批量打印")
     COVER = "cover", _("档案封面")
+    # A committee session's documents (评审会议文书), for its office and the bureau.
+    SESSION_LETTERS = "session_letters", _("评审专家聘请函")
+    SESSION_ROSTER = "session_roster", _("评审会议签到表")
+    SESSION_RESULTS = "session_results", _("评审结果名单")
+    # A list too long to stream in the request (LIST_EXPORT_BACKGROUND_ROWS): made in the background.
+    LIST_EXPORT = "list_export", _("列表导出")
+
+
+SESSION_KINDS = (DocumentKind.SESSION_LETTERS, DocumentKind.SESSION_ROSTER, DocumentKind.SESSION_RESULTS)
 
 
 class JobStatus(models.TextChoices):
@@ -179,6 +188,14 @@ class DocumentJob(models.Model):
     )
     committee = models.ForeignKey(
         Committee, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("评审委员会")
+    )
+    session = models.ForeignKey(
+        "reviews.CommitteeSession",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("评审会议"),
     )
     params = models.JSONField(default=dict, blank=True)
     requested_by = models.ForeignKey(

@@ -3,14 +3,17 @@
 Certificates: the holder, window staff and bureau approvers whose region covers the applicant's
 unit, and admins. Application documents (receipt, form): whoever may see the application.
 Department documents: that department's reviewers. A print batch: the staff of its window. A
-file's cover sheet (档案封面): the window staff whose region covers the unit."""
+file's cover sheet (档案封面): the window staff whose region covers the unit. A committee
+session's documents (聘请函, 签到表, 评审结果名单): the office of its committee, and the bureau
+approvers whose region covers a unit of an application in the session."""
 
 from applications.permissions import can_view_application
 from portal.organizations.models import Role
 from portal.organizations.permissions import is_admin
-from portal.organizations.scope import covers, reviewer_memberships
+from portal.organizations.scope import covers, reviewer_memberships, units_q
+from reviews import offices
 
-from .models import DocumentJob, DocumentKind
+from .models import SESSION_KINDS, DocumentJob, DocumentKind
 
 CERTIFICATE_STAFF_ROLES = (Role.WINDOW_STAFF, Role.BUREAU_APPROVER)
 
@@ -50,10 +53,29 @@ def can_manage_certificate(user, certificate) -> bool:
     return user.is_authenticated and (is_admin(user) or print_membership(user, certificate.application) is not None)
 
 
+def bureau_covers_session(user, session) -> bool:
+    """A bureau approver whose region covers a unit of one of the session's applications."""
+    bureaus = [m for m in reviewer_memberships(user) if m.role == Role.BUREAU_APPROVER]
+    return any(session.applications.filter(units_q(m)).exists() for m in bureaus)
+
+
+def can_request_session_documents(user, session) -> bool:
+    """The session's office (and the administrator) makes its documents, from the session page."""
+    return user.is_authenticated and offices.runs(user, session.committee)
+
+
+def can_view_session_documents(user, session) -> bool:
+    if not user.is_authenticated:
+        return False
+    return is_admin(user) or offices.runs(user, session.committee) or bureau_covers_session(user, session)
+
+
 def can_see_document_jobs(user) -> bool:
     """The list of document jobs (failures with their retry button) is for staff."""
-    return is_admin(user) or any(
-        m.role in (*CERTIFICATE_STAFF_ROLES, Role.DEPT_REVIEWER) for m in reviewer_memberships(user)
+    return (
+        is_admin(user)
+        or any(m.role in (*CERTIFICATE_STAFF_ROLES, Role.DEPT_REVIEWER) for m in reviewer_memberships(user))
+        or offices.is_office(user)
     )
 
 
@@ -74,6 +96,11 @@ def can_view_job(user, job: DocumentJob) -> bool:
         return print_membership(user, job.application) is not None
     if job.kind == DocumentKind.PRINT_BATCH:
         return any(m.organization_id == job.organization_id for m in window_memberships(user))
+    if job.kind in SESSION_KINDS:
+        return job.session is not None and can_view_session_documents(user, job.session)
+    if job.kind == DocumentKind.LIST_EXPORT:
+        # A list export holds what its requester's page showed them: theirs alone.
+        return job.requested_by_id == user.pk
     return False
 
 

@@ -11,9 +11,11 @@ from portal.catalog.models import Committee
 from portal.organizations.models import Role
 from portal.organizations.permissions import is_admin
 from portal.organizations.scope import reviewer_memberships, scope_q
+from reviews import offices
+from reviews.models import CommitteeSession
 
 from .jobkeys import certificate_key, cover_key, form_key, receipt_key
-from .models import Certificate, DocumentJob, DocumentKind, Handover, PrintLog
+from .models import SESSION_KINDS, Certificate, DocumentJob, DocumentKind, Handover, PrintLog
 from .permissions import CERTIFICATE_STAFF_ROLES, can_view_certificate, can_view_job
 
 
@@ -106,6 +108,8 @@ def job_for(user, pk) -> DocumentJob:
             "certificate__application__unit__region",
             "organization",
             "committee",
+            "session",
+            "session__committee",
         )
         .filter(pk=pk)
         .first()
@@ -117,7 +121,9 @@ def job_for(user, pk) -> DocumentJob:
 
 def jobs_for(user) -> QuerySet[DocumentJob]:
     """Document jobs this staff member may see (and retry): per role scope."""
-    jobs = DocumentJob.objects.select_related("application", "application__applicant", "organization", "requested_by")
+    jobs = DocumentJob.objects.select_related(
+        "application", "application__applicant", "organization", "requested_by", "session__committee"
+    )
     if is_admin(user):
         return jobs
     memberships = reviewer_memberships(user)
@@ -129,11 +135,26 @@ def jobs_for(user) -> QuerySet[DocumentJob]:
         query |= Q(staff_scope, kind__in=[DocumentKind.CERTIFICATE, DocumentKind.RECEIPT, DocumentKind.FORM])
     if windows:
         query |= Q(kind=DocumentKind.PRINT_BATCH, organization__in=windows)
+    if offices.is_office(user):
+        query |= Q(kind__in=SESSION_KINDS, session__committee__in=offices.office_committees(user))
+    bureau_scope = scope_q(user, roles=[Role.BUREAU_APPROVER], unit_field="applications__unit")
+    if bureau_scope is not None:
+        sessions = CommitteeSession.objects.filter(bureau_scope).values("pk")
+        query |= Q(kind__in=SESSION_KINDS, session__in=sessions)
+    query |= Q(kind=DocumentKind.LIST_EXPORT, requested_by=user)
     if departments:
         query |= Q(kind__in=[DocumentKind.ROSTER, DocumentKind.COMMISSION], organization__in=departments)
         department_scope = scope_q(user, roles=[Role.DEPT_REVIEWER], unit_field="application__unit")
         query |= Q(department_scope, kind__in=[DocumentKind.RECEIPT, DocumentKind.FORM])
     return jobs.filter(query)
+
+
+def session_documents(session) -> list[tuple[str, str, DocumentJob | None]]:
+    """The session page's documents: each kind (value, label) with its latest job, if any."""
+    latest = {}
+    for job in DocumentJob.objects.filter(session=session, kind__in=SESSION_KINDS).order_by("-created_at", "-id"):
+        latest.setdefault(job.kind, job)
+    return [(kind.value, kind.label, latest.get(kind.value)) for kind in SESSION_KINDS]
 
 
 def application_documents(application: Application) -> dict:

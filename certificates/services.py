@@ -26,9 +26,12 @@ from portal.core import background
 from portal.notifications.services import in_site_language, notify
 from portal.organizations.models import Organization, OrgKind
 from portal.organizations.permissions import is_admin
+from reviews.meetings import members as session_members
+from reviews.models import CommitteeSession
 
-from .jobkeys import certificate_key, cover_key, form_key, receipt_key
+from .jobkeys import certificate_key, cover_key, form_key, receipt_key, session_document_key
 from .models import (
+    SESSION_KINDS,
     Certificate,
     CertificateCounter,
     DocumentJob,
@@ -42,15 +45,17 @@ from .models import (
 from .permissions import (
     can_manage_certificate,
     can_print_cover,
+    can_request_session_documents,
     can_retry_job,
     department_memberships,
     print_membership,
 )
+from .refusals import DocumentRefused
 
 logger = logging.getLogger("portal.certificates")
 
 
-class CertificateRefused(Exception):
+class CertificateRefused(DocumentRefused):
     """The certificate cannot be made (e.g. the application is not approved). Not worth retrying."""
 
 
@@ -346,7 +351,7 @@ def document_job_run(*, job_id: int) -> str:
     Failures are recorded on the job (status, error, attempts) and re-raised for the task to retry."""
     # Imported here because documents.py imports this module (a certificate is numbered here
     # when its document is first rendered).
-    from .documents import RENDERERS
+    from .renderers import RENDERERS
 
     now = timezone.now()
     # Claimed only when nobody is at it: a duplicate delivery while the job renders (fresh heartbeat),
@@ -363,7 +368,7 @@ def document_job_run(*, job_id: int) -> str:
     try:
         rendered = RENDERERS[job.kind](job, progress=lambda percent: _progress(ours, percent))
     except Exception as exc:
-        message = str(exc) if isinstance(exc, CertificateRefused) else f"{type(exc).__name__}: {exc}"
+        message = str(exc) if isinstance(exc, DocumentRefused) else f"{type(exc).__name__}: {exc}"
         ours.update(status=JobStatus.FAILED, error=message[:2000], finished_at=timezone.now())
         logger.warning("document job %s (%s) failed: %s", job.pk, job.kind, message)
         raise
@@ -700,6 +705,33 @@ def cover_job_request(*, application_id: int, user) -> DocumentJob:
     with transaction.atomic():
         job, created = _ensure_job(
             key=cover_key(application), kind=DocumentKind.COVER, application=application, requested_by=user
+        )
+        if created:
+            _enqueue(job)
+    return job
+
+
+def session_document_request(*, session_id: int, kind: str, user) -> DocumentJob:
+    """A committee session's letters, roster or result list (评审会议文书), asked by its office:
+    one job per state of the session (the drawn members, their attendance, the sign-off), so asking
+    twice gives the same document and a change since gives a new one."""
+    session = CommitteeSession.objects.select_related("committee").filter(pk=session_id).first()
+    if session is None or not can_request_session_documents(user, session):
+        raise PermissionDenied
+    if kind not in SESSION_KINDS:
+        raise ValidationError(_("未知的文书类型。"))
+    drawn = list(session_members(session).values_list("pk", "present"))
+    if not drawn:
+        raise ValidationError(_("该评审会议尚未抽取专家。"))
+    if kind == DocumentKind.SESSION_RESULTS and session.signed_at is None:
+        raise ValidationError(_("评审结果签发后才能生成评审结果名单。"))
+    with transaction.atomic():
+        job, created = _ensure_job(
+            key=session_document_key(kind, session, drawn),
+            kind=kind,
+            session=session,
+            committee=session.committee,
+            requested_by=user,
         )
         if created:
             _enqueue(job)

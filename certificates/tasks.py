@@ -17,7 +17,7 @@ MAX_RETRIES = 4
 def _run(task, job_id: int) -> str:
     try:
         return services.document_job_run(job_id=job_id)
-    except services.CertificateRefused:
+    except services.DocumentRefused:
         return "refused"  # recorded on the job; retrying cannot help
     except Exception as exc:
         if task.request.is_eager or task.request.retries >= task.max_retries:

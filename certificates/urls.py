@@ -23,4 +23,5 @@ urlpatterns = [
     path("documents/application/<int:pk>/form/", views.application_form, name="form"),
     path("documents/application/<int:pk>/cover/", views.application_cover, name="cover"),
     path("documents/department/", views.department_documents, name="department_documents"),
+    path("documents/session/<int:pk>/<slug:kind>/", views.session_document, name="session_document"),
 ]

@@ -439,3 +439,21 @@ def department_documents(request):
             return redirect("certificates:job", pk=job.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "certificates/department_documents.html", {"form": form}, status=status)
+
+
+# --- committee session documents ---------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def session_document(request, pk, kind):
+    """The session page's buttons (评审会议文书): the office asks, the job's page follows it."""
+    try:
+        job = services.session_document_request(session_id=pk, kind=kind, user=request.user)
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        for message in _errors(error):
+            messages.error(request, message)
+        return redirect("reviews:session", pk=pk)
+    return redirect("certificates:job", pk=job.pk)

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from applications.selectors import applications_of
+from applications.workflow.permissions import waiting_states
 from portal.accounts.lockout import locked_count
 from portal.catalog.models import ApplicationWindow
 from portal.catalog.selectors import online_items
-from portal.catalog.stages import stages_of
 from portal.organizations import selectors as orgs
 from portal.organizations.models import Membership, Organization, OrgKind, OrgStatus, Role
 from portal.organizations.scope import units_q
@@ -77,7 +77,7 @@ def _dept_reviewer(user, membership):
 
 def _waiting(user, membership) -> dict:
     """How many applications wait at this membership's stage, and the first few of them."""
-    qs = review_queue(user).filter(units_q(membership), state__in=stages_of(membership.role))
+    qs = review_queue(user).filter(units_q(membership), state__in=waiting_states(membership.role))
     return {"waiting_count": qs.count(), "waiting": qs[:10], "queue_url": reverse("reviews:queue")}
 
 

@@ -199,3 +199,38 @@ def result_notices_of(session):
         .prefetch_related("applications__applicant", "objections")
         .order_by("-id")
     )
+
+
+def filing_notes(applications, *, today: datetime.date | None = None) -> dict[int, str]:
+    """What is pending on each application at the result notice, for the bureau's to-do: the
+    notice still to publish, running until its end, ended with its result still to record, ready
+    to be filed (核准备案), or with an objection upheld (to be refused). Two queries for a page."""
+    ids = [a.pk for a in applications if a.state == State.RESULT_NOTICE]
+    if not ids:
+        return {}
+    today = today or timezone.localdate()
+    listed = UnitNotice.applications.through.objects.filter(
+        application_id__in=ids, unitnotice__kind=NoticeKind.RESULT
+    ).exclude(unitnotice__result=NoticeResult.WITHDRAWN)
+    latest = {}
+    for row in listed.select_related("unitnotice").order_by("unitnotice_id"):
+        latest[row.application_id] = row.unitnotice
+    upheld = set(
+        UnitNotice.objections.through.objects.filter(
+            unitnotice__in={n.pk for n in latest.values()}, application_id__in=ids
+        ).values_list("unitnotice_id", "application_id")
+    )
+    notes = {}
+    for pk in ids:
+        notice = latest.get(pk)
+        if notice is None:
+            notes[pk] = _("待评委会办事机构发布评审结果公示")
+        elif notice.result == NoticeResult.PENDING and not notice.has_ended(today):
+            notes[pk] = _("公示中，至%(end)s结束") % {"end": f"{notice.end_date:%Y-%m-%d}"}
+        elif notice.result == NoticeResult.PENDING:
+            notes[pk] = _("公示期已满，待办事机构登记公示结果")
+        elif notice.result == NoticeResult.OBJECTION_UPHELD and (notice.pk, pk) in upheld:
+            notes[pk] = _("异议成立，待不予核准备案")
+        else:
+            notes[pk] = _("公示无异议，可核准备案")
+    return notes

@@ -6,17 +6,18 @@ from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 
 from applications.acceptance import number_pattern
 from applications.models import Application, State
-from portal.catalog.stages import stages_of
+from applications.workflow.permissions import waiting_states
 from portal.organizations.scope import reviewer_memberships, units_q
 
 
 def scope_filter(user, *, waiting_only: bool) -> Q | None:
-    """Applications this user reviews: waiting at their stage, or every filed one in their scope."""
+    """Applications this user reviews: waiting for them (their stages, and for the bureau the result
+    notice it files), or every filed one in their scope."""
     query = None
     for membership in reviewer_memberships(user):
         part = units_q(membership)
         if waiting_only:
-            part &= Q(state__in=stages_of(membership.role))
+            part &= Q(state__in=waiting_states(membership.role))
         query = part if query is None else query | part
     return query
 

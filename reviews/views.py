@@ -35,7 +35,7 @@ from portal.organizations.models import Role
 from portal.organizations.permissions import is_admin
 from portal.organizations.scope import covers, reviewer_memberships
 
-from . import exports, selectors, services
+from . import exports, result_notices, selectors, services
 from .forms import BatchPassForm, CommitteeVoteForm, DecisionForm, OfflineForm, OriginalsForm, QueueFilter
 from .models import CommitteeResult, NoticeKind
 from .offline import PAPER_CHECKLIST, offline_record
@@ -78,6 +78,10 @@ def queue(request):
     applications = _filtered_queue(request, filters)
     # No COUNT(*) over the scope: the page links only to its neighbours (docs/BENCHMARKS.md).
     page = uncounted_page(applications, request.GET.get("page"), QUEUE_PAGE_SIZE)
+    # At the result notice: what the bureau waits for (the notice's end, or filing it).
+    notes = result_notices.filing_notes(page.object_list)
+    for application in page.object_list:
+        application.filing_note = notes.get(application.pk, "")
     return render(request, "reviews/queue.html", {"page": page, "filter_form": form})
 
 
@@ -166,16 +170,23 @@ def _review_page(request, application, *, status=200, opinion="", reveal=False, 
             "recommends": any(step.method in UNIT_RECOMMENDING_STEPS for step in steps),
             "recommendation": selectors.unit_recommendation(application),
             "committee_tally": _committee_tally(request.user, application),
+            "show_signer": _sees_committee_work(request.user),
             "result_notice": application.notices.filter(kind=NoticeKind.RESULT).order_by("-id").first(),
         },
         status=status,
     )
 
 
+def _sees_committee_work(user) -> bool:
+    """The bureau (and the administrator) see the committee's counts and who signed its result; a
+    unit reviewer in scope opens the same page and reads the decision as the committee's alone."""
+    return is_admin(user) or any(m.role == Role.BUREAU_APPROVER for m in reviewer_memberships(user))
+
+
 def _committee_tally(user, application):
     """The committee's counts, for the bureau (and the administrator) only: a unit reviewer in
     scope opens this page too, and never sees how the committee voted."""
-    if not (is_admin(user) or any(m.role == Role.BUREAU_APPROVER for m in reviewer_memberships(user))):
+    if not _sees_committee_work(user):
         return None
     return CommitteeResult.objects.filter(application=application).first()
 

@@ -375,6 +375,13 @@ def test_discipline_group_posts_as_every_role(as_role, role):
     from reviews import draws, groups
     from reviews.models import DisciplineGroup
 
+
+def test_session_documents_as_every_role(as_role, role, django_capture_on_commit_callbacks):
+    """The session's letters and roster: made by its office (and the admin), opened by the office
+    and the bureau covering the session's applications; a 404 for everyone else."""
+    from certificates.models import DocumentJob
+    from reviews import draws
+
     application = at(State.COMMITTEE_REVIEW, "evaluation")
     office = User.objects.get(mobile=DEMO["committee_office"])
     session = draws.session_create(committee=application.committee, year=2026, experts_to_draw=3, by=office)
@@ -393,6 +400,24 @@ def test_discipline_group_posts_as_every_role(as_role, role):
         assert response.status_code == expected, (url, role, response.status_code)
     assert DisciplineGroup.objects.filter(session=session).count() == (2 if office_role else 1)
     assert group.applications.exists() is office_role
+    client = as_role(role)
+    office_role = role in ("committee_office", "admin")
+    for kind in ("session_letters", "session_roster"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("certificates:session_document", args=[session.pk, kind]))
+        assert response.status_code == {"anonymous": 302}.get(role, 302 if office_role else 404), (kind, role)
+    made = DocumentJob.objects.filter(session=session)
+    assert made.count() == (2 if office_role else 0)
+    if not office_role:
+        from certificates import services
+
+        with django_capture_on_commit_callbacks(execute=True):
+            services.session_document_request(session_id=session.pk, kind="session_roster", user=office)
+    job = DocumentJob.objects.filter(session=session).first()
+    readers = ("committee_office", "admin", "bureau_approver")
+    for url in (reverse("certificates:job", args=[job.pk]), reverse("certificates:job_download", args=[job.pk])):
+        response = client.get(url)
+        assert response.status_code == {"anonymous": 302}.get(role, 200 if role in readers else 404), (url, role)
 
 
 @pytest.mark.parametrize("role", ROLES)

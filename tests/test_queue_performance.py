@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.models import QUEUE_STATES, Application, State
+from applications.workflow.permissions import waiting_states
 from portal.accounts.lockout import lock_key
 from portal.catalog.models import Level, Series, TitleName
-from portal.catalog.stages import stages_of
 from portal.core.pagination import uncounted_page
 from portal.organizations.models import Role
 from tests.factories import member
@@ -33,7 +33,7 @@ QUEUE_ROLE = {
 def test_each_queue_index_covers_exactly_the_states_its_role_waits_on():
     """The partial indexes are only used when the queue's state filter implies their condition."""
     assert {name: sorted(states) for name, states in QUEUE_STATES.items()} == {
-        name: sorted(stages_of(role)) for name, role in QUEUE_ROLE.items()
+        name: sorted(waiting_states(role)) for name, role in QUEUE_ROLE.items()
     }
 
 

@@ -16,6 +16,13 @@ from .states import State
 # vote the result notice runs, then the bureau files the result (核准备案).
 STATE_ROLE = {**STAGE_ROLE, State.RESULT_NOTICE: Role.BUREAU_APPROVER}
 
+
+def waiting_states(role: str) -> list[str]:
+    """The states whose applications wait for this role (its to-do, 待我处理): the stages it
+    reviews and, for the bureau, the result notice it files once the notice ends."""
+    return [str(state) for state, state_role in STATE_ROLE.items() if state_role == role]
+
+
 # Who, besides the committee stage's reviewer (the bureau entering the minutes of a paper
 # sitting), may conclude a committee's review: the reviews app registers its meeting's signers
 # (the committee office, the designated chair) from its ready(). The workflow imports none.

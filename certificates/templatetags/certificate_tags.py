@@ -50,3 +50,13 @@ def department_documents_panel(context):
         else DocumentJob.objects.none()
     )
     return {"show": bool(memberships), "recent": recent}
+
+
+@register.inclusion_tag("certificates/partials/session_documents.html", takes_context=True)
+def session_documents_panel(context, session):
+    """The committee session page's documents (评审会议文书): a button per kind, with its latest job."""
+    return {
+        "sitting": session,
+        "documents": selectors.session_documents(session),
+        "csrf_token": context.get("csrf_token"),
+    }
