@@ -375,13 +375,6 @@ def test_discipline_group_posts_as_every_role(as_role, role):
     from reviews import draws, groups
     from reviews.models import DisciplineGroup
 
-
-def test_session_documents_as_every_role(as_role, role, django_capture_on_commit_callbacks):
-    """The session's letters and roster: made by its office (and the admin), opened by the office
-    and the bureau covering the session's applications; a 404 for everyone else."""
-    from certificates.models import DocumentJob
-    from reviews import draws
-
     application = at(State.COMMITTEE_REVIEW, "evaluation")
     office = User.objects.get(mobile=DEMO["committee_office"])
     session = draws.session_create(committee=application.committee, year=2026, experts_to_draw=3, by=office)
@@ -400,6 +393,19 @@ def test_session_documents_as_every_role(as_role, role, django_capture_on_commit
         assert response.status_code == expected, (url, role, response.status_code)
     assert DisciplineGroup.objects.filter(session=session).count() == (2 if office_role else 1)
     assert group.applications.exists() is office_role
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_session_documents_as_every_role(as_role, role, django_capture_on_commit_callbacks):
+    """The session's letters and roster: made by its office (and the admin), opened by the office
+    and the bureau covering the session's applications; a 404 for everyone else."""
+    from certificates.models import DocumentJob
+    from reviews import draws
+
+    application = at(State.COMMITTEE_REVIEW, "evaluation")
+    office = User.objects.get(mobile=DEMO["committee_office"])
+    session = draws.session_create(committee=application.committee, year=2026, experts_to_draw=3, by=office)
+    draws.expert_draw(session_id=session.pk, by=office)
     client = as_role(role)
     office_role = role in ("committee_office", "admin")
     for kind in ("session_letters", "session_roster"):

@@ -36,6 +36,9 @@ def column(table: str, name: str, pk: int) -> str:
         return str(cursor.fetchone()[0])
 
 
+# Migrating the whole schema back and forth takes minutes on SQLite (every altered table is
+# rebuilt); production data lives on PostgreSQL, so .ci/run runs this in its PostgreSQL phase.
+@pytest.mark.realstack
 @pytest.mark.django_db(transaction=True)
 def test_the_migrations_decrypt_backwards_and_encrypt_existing_clear_rows_forwards(catalog):
     application = ApplicationFactory(issued=True, item_code="initial_recognition")

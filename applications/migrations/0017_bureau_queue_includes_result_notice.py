@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0015_review_record_actions_of_meetings_and_notice_changes'),
+        ('applications', '0016_application_speciality'),
         ('catalog', '0007_materials_the_route_produces_are_not_asked'),
         ('organizations', '0004_committee_office'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
