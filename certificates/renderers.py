@@ -1,6 +1,10 @@
-"""Every document kind's renderer, by kind: what a job runs (services.document_job_run)."""
+"""Every document kind's renderer, by kind: what a job runs (services.document_job_run).
 
-from .documents import RENDERERS as APPLICATION_RENDERERS
-from .session_documents import RENDERERS as SESSION_RENDERERS
+Looked up in the two tables at call time, so a renderer replaced in either (tests hold one on an
+Event) is the one that runs."""
 
-RENDERERS = {**APPLICATION_RENDERERS, **SESSION_RENDERERS}
+from . import documents, session_documents
+
+
+def renderer(kind: str):
+    return documents.RENDERERS.get(kind) or session_documents.RENDERERS[kind]

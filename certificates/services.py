@@ -351,7 +351,7 @@ def document_job_run(*, job_id: int) -> str:
     Failures are recorded on the job (status, error, attempts) and re-raised for the task to retry."""
     # Imported here because documents.py imports this module (a certificate is numbered here
     # when its document is first rendered).
-    from .renderers import RENDERERS
+    from .renderers import renderer
 
     now = timezone.now()
     # Claimed only when nobody is at it: a duplicate delivery while the job renders (fresh heartbeat),
@@ -366,7 +366,7 @@ def document_job_run(*, job_id: int) -> str:
     # This run's own row: a run whose job was claimed again since (stuck, re-queued) records nothing.
     ours = DocumentJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts)
     try:
-        rendered = RENDERERS[job.kind](job, progress=lambda percent: _progress(ours, percent))
+        rendered = renderer(job.kind)(job, progress=lambda percent: _progress(ours, percent))
     except Exception as exc:
         message = str(exc) if isinstance(exc, DocumentRefused) else f"{type(exc).__name__}: {exc}"
         ours.update(status=JobStatus.FAILED, error=message[:2000], finished_at=timezone.now())
