@@ -8,13 +8,16 @@ page measured in the same run.
     ... scripts/bench_load.py --json figures.json
 
 The database is one that scripts/build_dataset.py built (its benchmark accounts are looked up by
-name). Needs wrk (Debian: `apt-get install wrk`); the script says so when it is missing.
+name). Needs wrk (`scripts/bootstrap --bench` installs Debian's package) unless --queries-only; the
+script says so when it is missing.
 
 For each role the script creates a session directly in the session store (logged in, and for staff
 with the second factor passed the way django-otp's middleware checks it: the session names the
 user's confirmed device), so no password is checked and no login page is measured. Each page is
 requested once through Django's test client to count its queries and check its status, then
-driven by wrk for --duration seconds with --connections connections. The lightest logged-in page
+driven by wrk for --duration seconds with --connections connections, then for --alone seconds with
+one connection (the p95 one user waits when nobody else is asking: with 32 connections on 2
+workers every latency is mostly the queue in front of the page). The lightest logged-in page
 (the profile page) is measured first, again between groups of pages and last; each page's ratio is
 its requests/s over the mean of those anchor runs. Absolute figures on a shared 2-core machine
 are noise; the ratios are the figure. The anonymous 404 is the other anchor: what the stack costs
@@ -239,6 +242,12 @@ def wrk(base, path, *, cookie, method, form, duration, connections, threads) -> 
                 'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"',
                 f'wrk.headers["Referer"] = "{base}{path}"',
             ]
+        # wrk --latency prints 50/75/90/99; the 95th comes from the latency histogram itself.
+        lines += [
+            "done = function(summary, latency, requests)",
+            '  io.write(string.format("p95-us %d\\n", latency:percentile(95)))',
+            "end",
+        ]
         script.write("\n".join(lines) + "\n")
     try:
         result = subprocess.run(
@@ -269,6 +278,7 @@ def wrk(base, path, *, cookie, method, form, duration, connections, threads) -> 
         value, unit = float(m.group(1)), m.group(2)
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
+    p95 = re.search(r"^p95-us (\d+)$", text, re.M)
     rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
     errors = re.search(r"Socket errors:.*?timeout (\d+)", text)
@@ -276,6 +286,7 @@ def wrk(base, path, *, cookie, method, form, duration, connections, threads) -> 
     return {
         "rps": float(rps.group(1)) if rps else 0.0,
         "p50": ms("50"),
+        "p95": int(p95.group(1)) / 1000 if p95 and total and int(total.group(1)) else None,
         "p99": ms("99"),
         "requests": int(total.group(1)) if total else 0,
         "bad": int(bad.group(1)) if bad else 0,
@@ -315,13 +326,19 @@ def main() -> None:
     parser.add_argument("--only", default="", help="measure only pages whose label contains this")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--explain", type=Path, help="write each page's slowest query with its EXPLAIN ANALYZE here")
+    parser.add_argument(
+        "--alone",
+        type=int,
+        default=3,
+        help="seconds of a second run per page with one connection: the p95 one user waits (0: skip)",
+    )
     parser.add_argument("--queries-only", action="store_true", help="count queries (and --explain), no load")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("bench_load: set DATABASE_URL to the PostgreSQL database scripts/build_dataset.py built")
-    if shutil.which("wrk") is None:
-        sys.exit("bench_load: wrk is missing: apt-get install wrk (Debian's package)")
+    if shutil.which("wrk") is None and not args.queries_only:
+        sys.exit("bench_load: wrk is missing: scripts/bootstrap --bench installs it (Debian's package)")
     static = Path(os.environ.get("STATIC_ROOT", ROOT / "build" / "static"))
     if not (static / "staticfiles.json").exists():  # production's manifest storage needs it
         subprocess.run(
@@ -355,8 +372,22 @@ def main() -> None:
             threads=args.threads,
         )
         drain(base)
+        if args.alone:
+            alone = wrk(
+                base,
+                path,
+                cookie=users[role][1] if role else None,
+                method=method,
+                form=form,
+                duration=args.alone,
+                connections=1,
+                threads=1,
+            )
+            figures["p95_alone"] = alone["p95"]
         print(
-            f"  {label:<42} {figures['rps']:>8.1f} req/s  p50 {figures['p50']} ms  p99 {figures['p99']} ms", flush=True
+            f"  {label:<42} {figures['rps']:>8.1f} req/s  p50 {figures['p50']} ms  p95 {figures['p95']} ms  "
+            f"p99 {figures['p99']} ms  p95 alone {figures.get('p95_alone')} ms",
+            flush=True,
         )
         return figures
 
@@ -383,16 +414,18 @@ def main() -> None:
         f"{args.workers} gunicorn workers; anchor runs: {anchor_list} req/s"
     )
     print()
-    print("| page | rows | req/s | p50 | p99 | ratio | queries |")
-    print("|---|---|---|---|---|---|---|")
+    print("| page | rows | req/s | p50 | p95 | p99 | p95, one connection | ratio | queries |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for label, f in results.items():
         status, count = queries.get(label, (200, 0))
         note = f" (status {status})" if status != 200 and label != "anonymous 404" else ""
         bad = f" ({f['bad']} non-2xx/3xx)" if f["bad"] and label != "anonymous 404" else ""
         p50 = f"{f['p50']:.0f} ms" if f["p50"] is not None else "—"
         p99 = f"{f['p99']:.0f} ms" if f["p99"] is not None else "—"
+        p95 = f"{f['p95']:.0f} ms" if f.get("p95") is not None else "—"
+        alone = f"{f['p95_alone']:.0f} ms" if f.get("p95_alone") is not None else "—"
         print(
-            f"| {label}{note}{bad} | {applications:,} | {f['rps']:.1f} | {p50} | {p99} | "
+            f"| {label}{note}{bad} | {applications:,} | {f['rps']:.1f} | {p50} | {p95} | {p99} | {alone} | "
             f"{f['rps'] / base_rps:.2f} | {count} |"
         )
     if args.json:
